@@ -1,0 +1,57 @@
+package org.zkbank.account;
+
+import java.math.BigDecimal;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * The audit of the deposit from one consistent snapshot. Conserved means: the balance equals the
+ * opening balance plus every committed deposit minus every committed withdrawal, and every change
+ * of the balance node since the audit started was an audited commit.
+ *
+ * @param balance the balance node's value
+ * @param version the balance node's version
+ * @param openingBalance the balance when the audit started
+ * @param openingVersion the balance node's version when the audit started
+ * @param expectedBalance opening balance + deposits - withdrawals
+ * @param discrepancy balance - expected balance: money no audited commit explains
+ * @param unexplainedWrites changes of the balance node that no audited commit made (a foreign
+ * writer such as {@code zkCli.sh set}), even those that left the value unchanged
+ * @param conserved whether the discrepancy is zero and there were no unexplained writes
+ * @param customers the committed totals of each customer
+ */
+@JsonPropertyOrder({ "balance", "version", "openingBalance", "openingVersion", "expectedBalance", "discrepancy",
+		"unexplainedWrites", "conserved", "customers" })
+public record AuditReport(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal balance, int version,
+		@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal openingBalance, int openingVersion,
+		@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal expectedBalance,
+		@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal discrepancy, long unexplainedWrites, boolean conserved,
+		Map<String, CustomerAudit> customers) {
+
+	/** What one customer has committed. */
+	@JsonPropertyOrder({ "deposited", "withdrawn", "operations" })
+	public record CustomerAudit(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal deposited,
+			@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal withdrawn, long operations) {
+	}
+
+	static AuditReport of(BigDecimal balance, int version, AuditOpening opening, Map<String, CustomerTotals> totals) {
+		BigDecimal expected = opening.openingBalance();
+		long operations = 0;
+		Map<String, CustomerAudit> customers = new java.util.TreeMap<>();
+		for (Map.Entry<String, CustomerTotals> entry : totals.entrySet()) {
+			CustomerTotals customer = entry.getValue();
+			expected = expected.add(customer.deposited()).subtract(customer.withdrawn());
+			operations += customer.operations();
+			customers.put(entry.getKey(), new CustomerAudit(Money.cents(customer.deposited()),
+					Money.cents(customer.withdrawn()), customer.operations()));
+		}
+		BigDecimal discrepancy = balance.subtract(expected);
+		long unexplained = version - opening.openingVersion() - operations;
+		return new AuditReport(Money.cents(balance), version, Money.cents(opening.openingBalance()),
+				opening.openingVersion(), Money.cents(expected), Money.cents(discrepancy), unexplained,
+				discrepancy.signum() == 0 && unexplained == 0, customers);
+	}
+
+}

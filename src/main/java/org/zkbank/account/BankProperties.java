@@ -1,0 +1,62 @@
+package org.zkbank.account;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where the shared deposit lives and how a commit retries.
+ *
+ * @param depositPath the balance node; its audit nodes live under {@code <depositPath>_audit}
+ * @param openingBalance the balance written when the node does not exist and was never audited
+ * @param retry how a customer retries its operation after a version conflict
+ */
+@ConfigurationProperties("bank")
+@Validated
+public record BankProperties(
+		@DefaultValue("/bank_deposit") @NotNull @Pattern(regexp = "(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+",
+				message = "must be an absolute ZooKeeper path such as /bank_deposit") String depositPath,
+		@DefaultValue("1000") @NotNull @DecimalMin("0") @Digits(integer = 18, fraction = 2) BigDecimal openingBalance,
+		@DefaultValue @Valid Retry retry) {
+
+	/** The parent of the audit nodes, beside the balance node. */
+	public String auditPath() {
+		return this.depositPath + "_audit";
+	}
+
+	/**
+	 * Exponential backoff with full jitter between the attempts of one operation.
+	 *
+	 * @param maxAttempts versioned writes one operation may send before it fails
+	 * @param initialBackoff the longest pause after the first conflict
+	 * @param maxBackoff the longest pause after any conflict, and between reads while ZooKeeper
+	 * is unavailable
+	 * @param operationTimeout how long one operation waits out an unavailable ZooKeeper before it
+	 * fails; an operation whose write result was lost is resolved first, however long that takes
+	 */
+	public record Retry(@DefaultValue("10") @Positive int maxAttempts,
+			@DefaultValue("10ms") @NotNull @DurationMin(millis = 1) Duration initialBackoff,
+			@DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration maxBackoff,
+			@DefaultValue("1m") @NotNull @DurationMin(millis = 1) Duration operationTimeout) {
+
+		@AssertTrue(message = "bank.retry.initial-backoff must not be longer than bank.retry.max-backoff")
+		boolean isInitialBackoffWithinMax() {
+			return this.initialBackoff == null || this.maxBackoff == null
+					|| this.initialBackoff.compareTo(this.maxBackoff) <= 0;
+		}
+
+	}
+
+}

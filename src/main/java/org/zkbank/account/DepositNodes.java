@@ -1,0 +1,147 @@
+package org.zkbank.account;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ZooKeeper nodes of one deposit, seen through one client session:
+ *
+ * <pre>
+ * /bank_deposit              "1234.56"  the balance, a plain decimal string
+ * /bank_deposit_audit        {"openingBalance":"1000","openingVersion":0}
+ * /bank_deposit_audit/Alice  {"deposited":"..","withdrawn":"..","operations":17,"lastSequence":{..}}
+ * </pre>
+ *
+ * Reads of several nodes are one atomic {@code multiRead}; writes are one {@code multi}. Both are
+ * single round trips on the raw ZooKeeper handle, without Curator's retry loop: a lost write
+ * must come back to the caller as ambiguous, and a read while disconnected fails fast so that the
+ * caller's stop-aware pause decides how long to wait.
+ */
+final class DepositNodes {
+
+	private static final Logger log = LoggerFactory.getLogger(DepositNodes.class);
+
+	private final CuratorFramework client;
+
+	private final String depositPath;
+
+	private final String auditPath;
+
+	DepositNodes(CuratorFramework client, BankProperties properties) {
+		this.client = client;
+		this.depositPath = properties.depositPath();
+		this.auditPath = properties.auditPath();
+	}
+
+	String depositPath() {
+		return this.depositPath;
+	}
+
+	String auditPath() {
+		return this.auditPath;
+	}
+
+	String customerPath(String customer) {
+		return this.auditPath + "/" + customer;
+	}
+
+	/** Reads several nodes atomically; a missing node is an {@link OpResult.ErrorResult} in its place. */
+	List<OpResult> read(List<Op> reads) {
+		try {
+			return connected().multi(reads);
+		}
+		catch (KeeperException ex) {
+			throw failure(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw unavailable(ex);
+		}
+	}
+
+	/** Sends one atomic write; every exception leaves it to the caller whether the write may have applied. */
+	List<OpResult> write(List<Op> writes) throws KeeperException, InterruptedException {
+		return connected().multi(writes);
+	}
+
+	/**
+	 * Starts the audit, once per deposit: records the opening balance and its version in the audit
+	 * root, atomically with a check (or the creation) of the balance node, so no write can slip in
+	 * between. Losing the race to another customer is fine.
+	 * @param balance the read of the balance node, a missing node as {@link OpResult.ErrorResult}
+	 */
+	void startAudit(OpResult balance, BigDecimal openingBalance) {
+		List<Op> writes;
+		AuditOpening opening;
+		if (balance instanceof OpResult.GetDataResult found) {
+			opening = new AuditOpening(Money.parse(found.getData(), this.depositPath), found.getStat().getVersion());
+			writes = List.of(Op.check(this.depositPath, opening.openingVersion()), create(this.auditPath, opening));
+		}
+		else {
+			opening = new AuditOpening(openingBalance, 0);
+			writes = List.of(Op.create(this.depositPath, Money.encode(openingBalance), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+					CreateMode.PERSISTENT), create(this.auditPath, opening));
+		}
+		try {
+			write(writes);
+			log.info("Audit of {} started: opening balance {} at version {}", this.depositPath,
+					Money.format(opening.openingBalance()), opening.openingVersion());
+		}
+		catch (KeeperException.NodeExistsException | KeeperException.BadVersionException
+				| KeeperException.NoNodeException ex) {
+			// another customer started it, or the balance changed: the caller reads again
+		}
+		catch (KeeperException ex) {
+			throw failure(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw unavailable(ex);
+		}
+	}
+
+	static Op create(String path, Object audit) {
+		return Op.create(path, AuditCodec.encode(audit), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+	}
+
+	static boolean isConnectionProblem(KeeperException ex) {
+		return switch (ex.code()) {
+			case CONNECTIONLOSS, SESSIONEXPIRED, OPERATIONTIMEOUT, SESSIONMOVED -> true;
+			default -> false;
+		};
+	}
+
+	static DepositException failure(KeeperException ex) {
+		return isConnectionProblem(ex) ? unavailable(ex)
+				: new DepositException(DepositException.Problem.REFUSED,
+						"ZooKeeper refused the request: " + ex.getMessage(), ex);
+	}
+
+	private ZooKeeper connected() {
+		if (!this.client.getZookeeperClient().isConnected()) {
+			throw unavailable(null);
+		}
+		try {
+			return this.client.getZookeeperClient().getZooKeeper();
+		}
+		catch (Exception ex) {
+			throw unavailable(ex);
+		}
+	}
+
+	private static DepositException unavailable(Exception cause) {
+		return new DepositException(DepositException.Problem.ZOOKEEPER_UNAVAILABLE,
+				"ZooKeeper is not reachable; waiting for it", cause);
+	}
+
+}

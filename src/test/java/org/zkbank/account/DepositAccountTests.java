@@ -1,0 +1,230 @@
+package org.zkbank.account;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.support.ZooKeeperProxy;
+import org.zkbank.support.ZooKeeperTestClients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** The commit protocol against a real in-process ZooKeeper server. */
+class DepositAccountTests {
+
+	private static final AtomicInteger deposits = new AtomicInteger();
+
+	private static TestingServer server;
+
+	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+
+	private final StopSignal stop = new StopSignal();
+
+	private BankProperties properties;
+
+	private CuratorFramework zkCli;
+
+	@BeforeAll
+	static void startServer() throws Exception {
+		server = new TestingServer(true);
+	}
+
+	@AfterAll
+	static void stopServer() throws Exception {
+		server.close();
+	}
+
+	@BeforeEach
+	void setUp() throws Exception {
+		this.properties = ZooKeeperTestClients.properties("/bank_deposit_" + deposits.incrementAndGet(), 10);
+		this.zkCli = this.clients.connect(server.getConnectString());
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.clients.close();
+	}
+
+	@Test
+	void createsTheDepositWithTheOpeningBalanceAsAPlainDecimal() throws Exception {
+		Snapshot snapshot = account("Alice").read();
+
+		assertThat(snapshot.balance()).isEqualByComparingTo("1000");
+		assertThat(snapshot.version()).isZero();
+		assertThat(data(this.properties.depositPath())).isEqualTo("1000");
+		assertThat(audit().openingBalance()).isEqualByComparingTo("1000");
+	}
+
+	@Test
+	void adoptsANodeZkCliCreatedAndKeepsEveryDecimalOfAForeignValue() throws Exception {
+		this.zkCli.create().forPath(this.properties.depositPath(), bytes("1694.6596372873594"));
+		this.zkCli.setData().forPath(this.properties.depositPath(), bytes("1694.6596372873594"));
+		DepositAccount alice = account("Alice");
+
+		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("0.01")), alice.read());
+
+		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(data(this.properties.depositPath())).isEqualTo("1694.6696372873594");
+		AuditReport audit = audit();
+		assertThat(audit.openingBalance()).isEqualByComparingTo("1694.6596372873594");
+		assertThat(audit.openingVersion()).isEqualTo(1);
+		assertThat(audit.conserved()).isTrue();
+	}
+
+	@Test
+	void commitsFromTheSnapshotOfTheLastCommitInOneRoundTrip() throws Exception {
+		try (ZooKeeperProxy proxy = new ZooKeeperProxy(server.getPort())) {
+			DepositAccount alice = new DepositAccount(this.clients.connect(proxy.connectString()), this.properties,
+					"Alice", this.stop);
+			CommitResult first = alice.commit(Operation.deposit(new BigDecimal("10.00")), alice.read());
+			int before = proxy.requests();
+
+			CommitResult second = alice.commit(Operation.withdraw(new BigDecimal("5.50")), first.snapshot());
+
+			assertThat(proxy.requests() - before).isEqualTo(1);
+			assertThat(second.outcome()).isEqualTo(Outcome.COMMITTED);
+			assertThat(second.version()).isEqualTo(first.version() + 1);
+			assertThat(data(this.properties.depositPath())).isEqualTo("1004.50");
+		}
+	}
+
+	@Test
+	void aCompetingWriteBetweenReadAndCommitIsOneConflictAndTheSameOperationIsRetried() throws Exception {
+		DepositAccount alice = account("Alice");
+		DepositAccount bob = account("Bob");
+		Snapshot aliceRead = alice.read();
+		bob.commit(Operation.deposit(new BigDecimal("250.00")), bob.read());
+
+		CommitResult result = alice.commit(Operation.withdraw(new BigDecimal("100.00")), aliceRead);
+
+		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(result.conflicts()).isEqualTo(1);
+		assertThat(result.attempts()).isEqualTo(2);
+		assertThat(result.balanceBefore()).isEqualByComparingTo("1250.00");
+		assertThat(result.balanceAfter()).isEqualByComparingTo("1150.00");
+		assertThat(data(this.properties.depositPath())).isEqualTo("1150.00");
+		assertThat(audit().conserved()).isTrue();
+	}
+
+	@Test
+	void aWithdrawalThatNoLongerFitsIsRejectedAndTheBalanceStaysPositive() throws Exception {
+		DepositAccount alice = account("Alice");
+		DepositAccount bob = account("Bob");
+		Snapshot aliceRead = alice.read();
+		bob.commit(Operation.withdraw(new BigDecimal("600.00")), bob.read());
+
+		CommitResult result = alice.commit(Operation.withdraw(new BigDecimal("900.00")), aliceRead);
+
+		assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
+		assertThat(result.conflicts()).isEqualTo(1);
+		assertThat(result.reason()).contains("insufficient funds");
+		assertThat(data(this.properties.depositPath())).isEqualTo("400.00");
+		assertThat(audit().customers()).doesNotContainKey("Alice");
+	}
+
+	@Test
+	void failsAfterMaxAttemptsWithoutApplyingTheOperation() throws Exception {
+		this.properties = ZooKeeperTestClients.properties(this.properties.depositPath(), 1);
+		DepositAccount alice = account("Alice");
+		DepositAccount bob = account("Bob");
+		Snapshot aliceRead = alice.read();
+		bob.commit(Operation.deposit(new BigDecimal("1.00")), bob.read());
+
+		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("2.00")), aliceRead);
+
+		assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(result.attempts()).isEqualTo(1);
+		assertThat(data(this.properties.depositPath())).isEqualTo("1001.00");
+		assertThat(audit().conserved()).isTrue();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "abc", "-5", "NaN", "", "1e3", "Infinity" })
+	void neverOverwritesACorruptBalanceAndResumesOnceItIsValid(String corrupt) throws Exception {
+		DepositAccount alice = account("Alice");
+		Snapshot before = alice.read();
+		this.zkCli.setData().forPath(this.properties.depositPath(), bytes(corrupt));
+
+		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
+			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_BALANCE))
+			.withMessageContaining(this.properties.depositPath());
+		CommitResult stale = alice.commit(Operation.deposit(new BigDecimal("1.00")), before);
+		assertThat(stale.outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(data(this.properties.depositPath())).isEqualTo(corrupt);
+
+		this.zkCli.setData().forPath(this.properties.depositPath(), bytes("1000"));
+		CommitResult resumed = alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
+		assertThat(resumed.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(data(this.properties.depositPath())).isEqualTo("1001.00");
+	}
+
+	@Test
+	void reportsADepositDeletedAfterTheAuditStartedAndDoesNotRecreateIt() throws Exception {
+		DepositAccount alice = account("Alice");
+		Snapshot before = alice.read();
+		this.zkCli.delete().forPath(this.properties.depositPath());
+
+		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
+			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.DEPOSIT_MISSING));
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("1.00")), before).outcome())
+			.isEqualTo(Outcome.FAILED);
+		assertThat(this.zkCli.checkExists().forPath(this.properties.depositPath())).isNull();
+	}
+
+	@Test
+	void reportsCorruptAuditDataWithoutOverwritingIt() throws Exception {
+		DepositAccount alice = account("Alice");
+		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
+		String path = this.properties.auditPath() + "/Alice";
+		this.zkCli.setData().forPath(path, bytes("{\"deposited\":\"-3\"}"));
+
+		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
+			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT));
+		assertThat(data(path)).isEqualTo("{\"deposited\":\"-3\"}");
+	}
+
+	@Test
+	void anUnreachableZooKeeperIsReportedNotThrownAtTheCaller() throws Exception {
+		ZooKeeperProxy proxy = new ZooKeeperProxy(server.getPort());
+		DepositAccount alice = new DepositAccount(this.clients.connect(proxy.connectString()), this.properties,
+				"Alice", this.stop);
+		Snapshot snapshot = alice.read();
+		proxy.close();
+		this.stop.stop();
+
+		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("1.00")), snapshot);
+
+		assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(data(this.properties.depositPath())).isEqualTo("1000");
+	}
+
+	private DepositAccount account(String customer) throws InterruptedException {
+		return new DepositAccount(this.clients.connect(server.getConnectString()), this.properties, customer,
+				this.stop);
+	}
+
+	private AuditReport audit() {
+		return new DepositAudit(this.zkCli, this.properties).report();
+	}
+
+	private String data(String path) throws Exception {
+		return new String(this.zkCli.getData().forPath(path), StandardCharsets.UTF_8);
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

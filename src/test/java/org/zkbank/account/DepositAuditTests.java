@@ -1,0 +1,100 @@
+package org.zkbank.account;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.zkbank.support.ZooKeeperTestClients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** The audit against a real in-process ZooKeeper server. */
+class DepositAuditTests {
+
+	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+
+	private final BankProperties properties = ZooKeeperTestClients.properties("/bank_deposit", 10);
+
+	private TestingServer server;
+
+	private CuratorFramework zkCli;
+
+	private DepositAudit audit;
+
+	@BeforeEach
+	void setUp() throws Exception {
+		this.server = new TestingServer(true);
+		this.zkCli = this.clients.connect(this.server.getConnectString());
+		this.audit = new DepositAudit(this.zkCli, this.properties);
+	}
+
+	@AfterEach
+	void tearDown() throws Exception {
+		this.clients.close();
+		this.server.close();
+	}
+
+	@Test
+	void knowsTheOpeningBalanceZkCliWroteAndSumsEveryCustomer() throws Exception {
+		this.zkCli.create().forPath("/bank_deposit", "1000".getBytes(StandardCharsets.UTF_8));
+		DepositAccount alice = account("Alice");
+		DepositAccount bob = account("Bob");
+		alice.commit(Operation.deposit(new BigDecimal("12.34")), alice.read());
+		bob.commit(Operation.withdraw(new BigDecimal("2.34")), bob.read());
+
+		AuditReport report = this.audit.report();
+
+		assertThat(report.openingBalance()).isEqualByComparingTo("1000");
+		assertThat(report.balance()).isEqualByComparingTo("1010.00");
+		assertThat(report.expectedBalance()).isEqualByComparingTo("1010.00");
+		assertThat(report.version()).isEqualTo(2);
+		assertThat(report.customers()).containsOnlyKeys("Alice", "Bob");
+		assertThat(report.customers().get("Bob").withdrawn()).isEqualByComparingTo("2.34");
+		assertThat(report.conserved()).isTrue();
+	}
+
+	@Test
+	void detectsAForeignWriteAndKeepsReportingItAfterLaterCommits() throws Exception {
+		DepositAccount alice = account("Alice");
+		alice.commit(Operation.deposit(new BigDecimal("10.00")), alice.read());
+		this.zkCli.setData().forPath("/bank_deposit", "5000".getBytes(StandardCharsets.UTF_8));
+		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
+
+		AuditReport report = this.audit.report();
+
+		assertThat(report.conserved()).isFalse();
+		assertThat(report.discrepancy()).isEqualByComparingTo("3990.00");
+		assertThat(report.unexplainedWrites()).isEqualTo(1);
+	}
+
+	@Test
+	void detectsAForeignWriteThatLeftTheValueUnchanged() throws Exception {
+		DepositAccount alice = account("Alice");
+		alice.commit(Operation.deposit(new BigDecimal("10.00")), alice.read());
+		this.zkCli.setData().forPath("/bank_deposit", "1010.00".getBytes(StandardCharsets.UTF_8));
+
+		AuditReport report = this.audit.report();
+
+		assertThat(report.discrepancy()).isEqualByComparingTo("0");
+		assertThat(report.unexplainedWrites()).isEqualTo(1);
+		assertThat(report.conserved()).isFalse();
+	}
+
+	@Test
+	void saysWhenNoCustomerHasStartedTheAudit() {
+		assertThatExceptionOfType(DepositException.class).isThrownBy(this.audit::report)
+			.withMessageContaining("has not started");
+	}
+
+	private DepositAccount account(String customer) throws InterruptedException {
+		return new DepositAccount(this.clients.connect(this.server.getConnectString()), this.properties, customer,
+				new StopSignal());
+	}
+
+}

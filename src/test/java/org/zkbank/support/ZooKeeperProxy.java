@@ -1,0 +1,167 @@
+package org.zkbank.support;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP proxy between ZooKeeper clients and one server that reads the protocol's frames, so a
+ * test can lose a request before the server sees it, or lose the server's reply after it
+ * applied the request, and count the requests a client sends.
+ */
+public final class ZooKeeperProxy implements AutoCloseable {
+
+	private enum Fault {
+
+		NONE, DROP_NEXT_REQUEST, DROP_NEXT_REPLY
+
+	}
+
+	private final ServerSocket listener;
+
+	private final InetSocketAddress server;
+
+	private final ExecutorService threads = Executors.newCachedThreadPool((task) -> {
+		Thread thread = new Thread(task, "zookeeper-proxy");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger requests = new AtomicInteger();
+
+	private volatile Fault fault = Fault.NONE;
+
+	private volatile boolean refuseAfterFault;
+
+	private volatile boolean refusing;
+
+	private volatile CountDownLatch faulted = new CountDownLatch(1);
+
+	public ZooKeeperProxy(int serverPort) throws IOException {
+		this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
+		this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		this.threads.execute(this::accept);
+	}
+
+	public String connectString() {
+		return "127.0.0.1:" + this.listener.getLocalPort();
+	}
+
+	/** The next request is not forwarded and the connection is cut: the server never sees it. */
+	public void dropNextRequest(boolean thenRefuse) {
+		arm(Fault.DROP_NEXT_REQUEST, thenRefuse);
+	}
+
+	/** The server's next reply is not forwarded and the connection is cut: the request was applied. */
+	public void dropNextReply(boolean thenRefuse) {
+		arm(Fault.DROP_NEXT_REPLY, thenRefuse);
+	}
+
+	public boolean awaitFault(Duration timeout) throws InterruptedException {
+		return this.faulted.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/** Accepts connections again after a fault that refused them. */
+	public void heal() {
+		this.refusing = false;
+	}
+
+	/** Requests (not pings or session set-up) that clients sent through this proxy so far. */
+	public int requests() {
+		return this.requests.get();
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.listener.close();
+		this.sockets.forEach(ZooKeeperProxy::closeQuietly);
+		this.threads.shutdownNow();
+	}
+
+	private void arm(Fault fault, boolean thenRefuse) {
+		this.faulted = new CountDownLatch(1);
+		this.refuseAfterFault = thenRefuse;
+		this.fault = fault;
+	}
+
+	private void accept() {
+		while (!this.listener.isClosed()) {
+			try {
+				Socket client = this.listener.accept();
+				if (this.refusing) {
+					client.close();
+					continue;
+				}
+				Socket upstream = new Socket(this.server.getAddress(), this.server.getPort());
+				this.sockets.add(client);
+				this.sockets.add(upstream);
+				this.threads.execute(() -> pump(client, upstream, true));
+				this.threads.execute(() -> pump(upstream, client, false));
+			}
+			catch (IOException ex) {
+				// closed, or the server is down: the client retries
+			}
+		}
+	}
+
+	/** Copies frames (a 4-byte length, then the body) one way; the first is the session handshake. */
+	private void pump(Socket from, Socket to, boolean requests) {
+		try (DataInputStream in = new DataInputStream(from.getInputStream());
+				DataOutputStream out = new DataOutputStream(to.getOutputStream())) {
+			boolean handshake = true;
+			while (true) {
+				byte[] frame = new byte[in.readInt()];
+				in.readFully(frame);
+				// requests start with the xid; pings and other internal frames have negative xids
+				boolean counted = !handshake && frame.length >= 4 && ByteBuffer.wrap(frame).getInt() > 0;
+				handshake = false;
+				if (counted && requests) {
+					this.requests.incrementAndGet();
+				}
+				if (counted && this.fault == (requests ? Fault.DROP_NEXT_REQUEST : Fault.DROP_NEXT_REPLY)) {
+					this.fault = Fault.NONE;
+					this.refusing = this.refuseAfterFault;
+					closeQuietly(from);
+					closeQuietly(to);
+					this.faulted.countDown();
+					return;
+				}
+				out.writeInt(frame.length);
+				out.write(frame);
+				out.flush();
+			}
+		}
+		catch (IOException ex) {
+			closeQuietly(from);
+			closeQuietly(to);
+		}
+		finally {
+			this.sockets.remove(from);
+		}
+	}
+
+	private static void closeQuietly(Socket socket) {
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// already closed
+		}
+	}
+
+}

@@ -1,0 +1,46 @@
+package org.zkbank.support;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+
+import org.zkbank.account.BankProperties;
+
+/** Clients and settings for tests against a real in-process ZooKeeper server; closes what it made. */
+public final class ZooKeeperTestClients implements AutoCloseable {
+
+	private final List<CuratorFramework> clients = new ArrayList<>();
+
+	/** A started and connected client with its own session. */
+	public CuratorFramework connect(String connectString) throws InterruptedException {
+		CuratorFramework client = CuratorFrameworkFactory.builder()
+			.connectString(connectString)
+			.sessionTimeoutMs(15_000)
+			.connectionTimeoutMs(5_000)
+			.retryPolicy(new RetryOneTime(10))
+			.build();
+		this.clients.add(client);
+		client.start();
+		if (!client.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS)) {
+			throw new IllegalStateException("no connection to " + connectString);
+		}
+		return client;
+	}
+
+	/** Settings with short backoffs, on a deposit path of the test's own. */
+	public static BankProperties properties(String depositPath, int maxAttempts) {
+		return new BankProperties(depositPath, new BigDecimal("1000"), new BankProperties.Retry(maxAttempts,
+				Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(30)));
+	}
+
+	@Override
+	public void close() {
+		this.clients.forEach(CuratorFramework::close);
+	}
+
+}
