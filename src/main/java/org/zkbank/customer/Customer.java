@@ -1,0 +1,154 @@
+package org.zkbank.customer;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.zkbank.account.CommitResult;
+import org.zkbank.account.DepositAccount;
+import org.zkbank.account.DepositException;
+import org.zkbank.account.Money;
+import org.zkbank.account.Operation;
+import org.zkbank.account.Snapshot;
+import org.zkbank.account.StopSignal;
+import org.zkbank.observability.CustomerMeters;
+
+/**
+ * One simulated customer: waits, reads the balance, thinks, then deposits or withdraws a random
+ * amount, and logs one line per operation. All ZooKeeper work is the {@link DepositAccount}'s.
+ */
+final class Customer {
+
+	private static final Logger log = LoggerFactory.getLogger(Customer.class);
+
+	private final DepositAccount account;
+
+	private final CustomerProperties.Pace pace;
+
+	private final BigDecimal maxDeposit;
+
+	private final CustomerMeters meters;
+
+	private final StopSignal stop;
+
+	private final Duration problemWait;
+
+	/** What the customer knows; after its own commit with no wait since, it needs no read. */
+	private Snapshot view;
+
+	private volatile DepositException problem;
+
+	Customer(DepositAccount account, CustomerProperties properties, CustomerMeters meters, StopSignal stop,
+			Duration problemWait) {
+		this.account = account;
+		this.pace = properties.pace();
+		this.maxDeposit = properties.amounts().maxDeposit();
+		this.meters = meters;
+		this.stop = stop;
+		this.problemWait = problemWait;
+	}
+
+	String name() {
+		return this.account.customer();
+	}
+
+	/** Why the customer cannot work now, or {@code null} when it can. */
+	DepositException problem() {
+		return this.problem;
+	}
+
+	/** Operates until stopped; a deposit it cannot use is waited out, never crashed on. */
+	void run() {
+		while (this.stop.pause(between(this.pace.intervalMin(), this.pace.intervalMax()))) {
+			try {
+				operate();
+			}
+			catch (DepositException ex) {
+				reportProblem(ex);
+				this.stop.pause(this.problemWait);
+			}
+		}
+	}
+
+	/**
+	 * One operation: read (unless its own last commit is still fresh), think, choose, commit.
+	 * @return how it ended, or {@code null} if stopped while thinking (nothing was sent)
+	 * @throws DepositException when the balance cannot be read
+	 */
+	CommitResult operate() {
+		if (this.view == null || !this.pace.intervalMax().isZero()) {
+			this.view = this.account.read();
+		}
+		this.meters.balanceSeen(this.view.balance());
+		reportProblem(null);
+		if (!this.stop.pause(between(this.pace.thinkMin(), this.pace.thinkMax()))) {
+			return null;
+		}
+		CommitResult result = this.account.commit(choose(this.view.balance()), this.view);
+		this.view = result.snapshot();
+		this.meters.record(result);
+		log(result);
+		return result;
+	}
+
+	private Operation choose(BigDecimal balance) {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		long availableCents = balance.movePointRight(2).setScale(0, RoundingMode.DOWN).longValueExact();
+		if (availableCents >= 1 && random.nextBoolean()) {
+			return Operation.withdraw(BigDecimal.valueOf(random.nextLong(1, availableCents + 1), 2));
+		}
+		long maxCents = this.maxDeposit.movePointRight(2).longValueExact();
+		return Operation.deposit(BigDecimal.valueOf(random.nextLong(1, maxCents + 1), 2));
+	}
+
+	private void log(CommitResult result) {
+		String figures = "(version %d, attempts %d, conflicts %d%s)".formatted(result.version(), result.attempts(),
+				result.conflicts(), result.ambiguous() ? ", lost reply resolved" : "");
+		if (result.committed()) {
+			log.info("{} {} committed: balance {} -> {} {}", name(), result.operation(),
+					Money.format(result.balanceBefore()), Money.format(result.balanceAfter()), figures);
+		}
+		else if (result.outcome() == CommitResult.Outcome.REJECTED) {
+			log.info("{} {} rejected, {} {}", name(), result.operation(), result.reason(), figures);
+		}
+		else {
+			log.warn("{} {} failed, not applied: {} {}", name(), result.operation(), result.reason(), figures);
+		}
+	}
+
+	/** Logs a problem once when it starts and once when it ends, and counts each occurrence. */
+	private void reportProblem(DepositException current) {
+		DepositException previous = this.problem;
+		this.problem = current;
+		if (current != null) {
+			this.view = null;
+			this.meters.problem(current.problem());
+		}
+		boolean changed = (previous == null) ? current != null
+				: current == null || previous.problem() != current.problem()
+						|| !Objects.equals(previous.getMessage(), current.getMessage());
+		if (!changed) {
+			return;
+		}
+		if (current == null) {
+			log.info("{} resumed: the deposit is usable again", name());
+		}
+		else if (current.problem() == DepositException.Problem.ZOOKEEPER_UNAVAILABLE) {
+			log.warn("{} is waiting: {}", name(), current.getMessage());
+		}
+		else {
+			log.error("{} is waiting for an operator: {}", name(), current.getMessage());
+		}
+	}
+
+	private static Duration between(Duration min, Duration max) {
+		long spread = max.toNanos() - min.toNanos();
+		return (spread == 0) ? min : min.plusNanos(ThreadLocalRandom.current().nextLong(spread + 1));
+	}
+
+}

@@ -1,0 +1,118 @@
+package org.zkbank.customer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+import org.zkbank.account.BankProperties;
+import org.zkbank.account.DepositAccount;
+import org.zkbank.account.StopSignal;
+import org.zkbank.observability.BankMetrics;
+
+/**
+ * Runs each customer of {@code bank.customers} on a thread of its own, with its own ZooKeeper
+ * session. Stopping (for instance on SIGTERM) ends pauses at once and lets each operation in
+ * flight finish: committed or not applied.
+ */
+final class Customers implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(Customers.class);
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+	private final CustomerProperties properties;
+
+	private final BankProperties bank;
+
+	private final CustomerClients clients;
+
+	private final BankMetrics metrics;
+
+	private final StopSignal stop = new StopSignal();
+
+	private final Map<String, Customer> running = new ConcurrentHashMap<>();
+
+	private final List<Thread> threads = new ArrayList<>();
+
+	Customers(CustomerProperties properties, BankProperties bank, CustomerClients clients, BankMetrics metrics) {
+		this.properties = properties;
+		this.bank = bank;
+		this.clients = clients;
+		this.metrics = metrics;
+	}
+
+	/** The customers that have a session, by name; the others are still connecting. */
+	Map<String, Customer> running() {
+		return this.running;
+	}
+
+	List<String> names() {
+		return this.properties.customers();
+	}
+
+	@Override
+	public synchronized void start() {
+		List<String> names = this.properties.customers();
+		for (int i = 0; i < names.size(); i++) {
+			int index = i;
+			Thread thread = new Thread(() -> run(index, names.get(index)), "customer-" + names.get(index));
+			this.threads.add(thread);
+			thread.start();
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		this.stop.stop();
+		long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+		for (Thread thread : this.threads) {
+			try {
+				thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			if (thread.isAlive()) {
+				log.error("{} did not stop within {}", thread.getName(), STOP_TIMEOUT);
+			}
+		}
+		this.threads.clear();
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return !this.threads.isEmpty();
+	}
+
+	private void run(int index, String name) {
+		CuratorFramework client;
+		try {
+			client = this.clients.open(index);
+		}
+		catch (Exception ex) {
+			log.error("{} could not open a ZooKeeper session: {}", name, ex.toString());
+			return;
+		}
+		try {
+			Customer customer = new Customer(new DepositAccount(client, this.bank, name, this.stop), this.properties,
+					this.metrics.forCustomer(name), this.stop, this.bank.retry().maxBackoff());
+			this.running.put(name, customer);
+			log.info("{} started", name);
+			customer.run();
+			log.info("{} stopped", name);
+		}
+		finally {
+			this.clients.close(client);
+		}
+	}
+
+}

@@ -1,0 +1,128 @@
+package org.zkbank.observability;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import org.zkbank.account.CommitResult;
+import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.account.DepositException;
+import org.zkbank.account.OperationType;
+
+/**
+ * The meters of one customer. Prometheus names: {@code bank_conflicts_total},
+ * {@code bank_retries_total}, {@code bank_operations_total{type,outcome}},
+ * {@code bank_amount_total{type}}, {@code bank_balance}, {@code bank_operation_duration_seconds},
+ * {@code bank_operation_attempts}, {@code bank_ambiguous_commits_total},
+ * {@code bank_problems_total{problem}}. Money in meters is a double: exact money lives in ZooKeeper
+ * and its audit, meters show trends.
+ */
+public final class CustomerMeters {
+
+	private static final double[] ATTEMPT_BUCKETS = { 1, 2, 3, 4, 5, 7, 10, 15, 20, 50, 100 };
+
+	private final MeterRegistry registry;
+
+	private final String customer;
+
+	private final AtomicReference<BigDecimal> balance = new AtomicReference<>();
+
+	private final Counter conflicts;
+
+	private final Counter retries;
+
+	private final Counter ambiguous;
+
+	private final DistributionSummary attempts;
+
+	CustomerMeters(MeterRegistry registry, String customer) {
+		this.registry = registry;
+		this.customer = customer;
+		this.conflicts = Counter.builder("bank.conflicts")
+			.description("Commits refused because another commit came first")
+			.tag("customer", customer)
+			.register(registry);
+		this.retries = Counter.builder("bank.retries")
+			.description("Commits sent again for the same operation")
+			.tag("customer", customer)
+			.register(registry);
+		this.ambiguous = Counter.builder("bank.ambiguous.commits")
+			.description("Commits whose result was lost and then resolved")
+			.tag("customer", customer)
+			.register(registry);
+		this.attempts = DistributionSummary.builder("bank.operation.attempts")
+			.description("Commits sent per operation")
+			.tag("customer", customer)
+			.serviceLevelObjectives(ATTEMPT_BUCKETS)
+			.register(registry);
+		Gauge.builder("bank.balance", this.balance, (seen) -> (seen.get() != null) ? seen.get().doubleValue() : Double.NaN)
+			.description("The last balance this customer saw")
+			.tag("customer", customer)
+			.register(registry);
+		for (OperationType type : OperationType.values()) {
+			amount(type);
+			for (Outcome outcome : Outcome.values()) {
+				operations(type, outcome);
+			}
+		}
+	}
+
+	public void balanceSeen(BigDecimal balance) {
+		this.balance.set(balance);
+	}
+
+	public void record(CommitResult result) {
+		OperationType type = result.operation().type();
+		operations(type, result.outcome()).increment();
+		this.conflicts.increment(result.conflicts());
+		this.retries.increment(Math.max(0, result.attempts() - 1));
+		this.attempts.record(result.attempts());
+		if (result.ambiguous()) {
+			this.ambiguous.increment();
+		}
+		if (result.committed()) {
+			amount(type).increment(result.operation().amount().doubleValue());
+		}
+		if (result.balanceAfter() != null) {
+			this.balance.set(result.balanceAfter());
+		}
+		Timer.builder("bank.operation.duration")
+			.description("From the first commit of an operation to its outcome")
+			.tags("customer", this.customer, "type", type.tag(), "outcome", result.outcome().tag())
+			.publishPercentileHistogram()
+			.minimumExpectedValue(Duration.ofMillis(1))
+			.maximumExpectedValue(Duration.ofSeconds(30))
+			.register(this.registry)
+			.record(result.duration());
+	}
+
+	public void problem(DepositException.Problem problem) {
+		Counter.builder("bank.problems")
+			.description("Reads that found the deposit unusable")
+			.tags("customer", this.customer, "problem", problem.name().toLowerCase(Locale.ROOT))
+			.register(this.registry)
+			.increment();
+	}
+
+	private Counter operations(OperationType type, Outcome outcome) {
+		return Counter.builder("bank.operations")
+			.description("Operations by how they ended")
+			.tags("customer", this.customer, "type", type.tag(), "outcome", outcome.tag())
+			.register(this.registry);
+	}
+
+	private Counter amount(OperationType type) {
+		return Counter.builder("bank.amount")
+			.description("Money committed")
+			.tags("customer", this.customer, "type", type.tag())
+			.register(this.registry);
+	}
+
+}
