@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -18,6 +19,15 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 
 	/** A started and connected client with its own session. */
 	public CuratorFramework connect(String connectString) throws InterruptedException {
+		CuratorFramework client = connectLater(connectString);
+		if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("no connection to " + connectString);
+		}
+		return client;
+	}
+
+	/** A started client with its own session, connecting in the background, maybe to a server not up yet. */
+	public CuratorFramework connectLater(String connectString) {
 		CuratorFramework client = CuratorFrameworkFactory.builder()
 			.connectString(connectString)
 			.sessionTimeoutMs(15_000)
@@ -26,9 +36,6 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 			.build();
 		this.clients.add(client);
 		client.start();
-		if (!client.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS)) {
-			throw new IllegalStateException("no connection to " + connectString);
-		}
 		return client;
 	}
 

@@ -1,0 +1,62 @@
+package org.zkbank;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
+
+import org.zkbank.account.BankProperties;
+import org.zkbank.customer.CustomerProperties;
+import org.zkbank.local.EmbeddedZooKeeperProperties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/** Invalid configuration stops startup, and the startup report names the property and the reason. */
+@ExtendWith(OutputCaptureExtension.class)
+class BankConfigurationTests {
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			--bank.customers[0]=                | bank.customers[0]               | must be 1 to 64 letters
+			--bank.customers=Al/ice             | bank.customers[0]               | must be 1 to 64 letters
+			--bank.customers=Alice,Bob,Alice    | bank.eachCustomerOnce           | must not name a customer twice
+			--bank.amounts.max-deposit=0        | bank.amounts.maxDeposit         | must be greater than or equal to 0.01
+			--bank.amounts.max-deposit=-5       | bank.amounts.maxDeposit         | must be greater than or equal to 0.01
+			--bank.amounts.max-deposit=1.001    | bank.amounts.maxDeposit         | numeric value out of bounds
+			--bank.opening-balance=-1           | bank.openingBalance             | must be greater than or equal to 0
+			--bank.pace.interval-min=20s        | bank.pace.intervalMinWithinMax  | bank.pace.interval-min must not be longer than bank.pace.interval-max
+			--bank.pace.think-min=5s            | bank.pace.thinkMinWithinMax     | bank.pace.think-min must not be longer than bank.pace.think-max
+			--bank.pace.think-max=-1s           | bank.pace.thinkMax              | must be longer than or equal to 0
+			--bank.pace.interval-max=soon       | bank.pace.interval-max          | is not a valid duration
+			--bank.retry.max-attempts=0         | bank.retry.maxAttempts          | must be greater than 0
+			--bank.retry.initial-backoff=0s     | bank.retry.initialBackoff       | must be longer than or equal to 1 milli
+			--bank.retry.initial-backoff=5s     | bank.retry.initialBackoffWithinMax | bank.retry.initial-backoff must not be longer than bank.retry.max-backoff
+			--bank.deposit-path=bank_deposit    | bank.depositPath                | must be an absolute ZooKeeper path
+			--bank.embedded-zookeeper.port=0    | bank.embedded-zookeeper.port    | must be greater than or equal to 1
+			""")
+	void invalidConfigurationFailsFastNamingTheProperty(String argument, String property, String reason,
+			CapturedOutput output) {
+		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(PropertiesOnly.class)
+			.web(WebApplicationType.NONE)
+			.run(argument)
+			.close());
+
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: " + property)
+			.contains(reason);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties({ BankProperties.class, CustomerProperties.class, EmbeddedZooKeeperProperties.class })
+	static class PropertiesOnly {
+
+	}
+
+}

@@ -1,0 +1,110 @@
+package org.zkbank.customer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import org.zkbank.BankApplication;
+import org.zkbank.account.AuditReport;
+import org.zkbank.account.BankProperties;
+import org.zkbank.account.DepositAudit;
+import org.zkbank.support.ZooKeeperTestClients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The application as one deployed customer profile against an external ZooKeeper. */
+class CustomerProfileTests {
+
+	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private TestingServer server;
+
+	@AfterEach
+	void tearDown() throws IOException {
+		this.clients.close();
+		if (this.server != null) {
+			this.server.close();
+		}
+	}
+
+	@Test
+	void waitsOutAZooKeeperThatIsNotUpYetWithoutCrashingAndBecomesReady() throws Exception {
+		int zookeeperPort = freePort();
+		try (ConfigurableApplicationContext app = start("127.0.0.1:" + zookeeperPort, "--bank.customers=Alice")) {
+			assertThat(status(app, "/actuator/health/liveness")).isEqualTo(200);
+			assertThat(status(app, "/actuator/health/readiness")).isEqualTo(503);
+
+			this.server = new TestingServer(zookeeperPort, true);
+
+			await().atMost(Duration.ofSeconds(60)).until(() -> status(app, "/actuator/health/readiness") == 200);
+			MeterRegistry registry = app.getBean(MeterRegistry.class);
+			await().atMost(Duration.ofSeconds(30)).until(() -> committed(registry) > 0);
+			assertThat(this.clients.connect(this.server.getConnectString()).checkExists().forPath("/bank_deposit"))
+				.isNotNull();
+		}
+	}
+
+	@Test
+	void shutdownLeavesEveryOperationCommittedOrNotAppliedAndTheAuditExact() throws Exception {
+		this.server = new TestingServer(true);
+		ConfigurableApplicationContext app = start(this.server.getConnectString(), "--bank.customers=Alice,Bob");
+		MeterRegistry registry = app.getBean(MeterRegistry.class);
+		BankProperties bank = app.getBean(BankProperties.class);
+		await().atMost(Duration.ofSeconds(30)).until(() -> committed(registry) >= 50);
+
+		app.close();
+
+		AuditReport report = new DepositAudit(this.clients.connect(this.server.getConnectString()), bank).report();
+		assertThat(report.conserved()).isTrue();
+		long audited = report.customers().values().stream().mapToLong(AuditReport.CustomerAudit::operations).sum();
+		assertThat(audited).isEqualTo((long) committed(registry));
+	}
+
+	private ConfigurableApplicationContext start(String connectString, String... arguments) {
+		String[] common = { "--spring.profiles.active=alice", "--server.port=0",
+				"--spring.cloud.zookeeper.connect-string=" + connectString,
+				"--spring.cloud.zookeeper.block-until-connected-wait=1", "--bank.pace.interval-min=0s",
+				"--bank.pace.interval-max=20ms", "--bank.pace.think-min=0s", "--bank.pace.think-max=10ms" };
+		String[] all = new String[common.length + arguments.length];
+		System.arraycopy(common, 0, all, 0, common.length);
+		System.arraycopy(arguments, 0, all, common.length, arguments.length);
+		return new SpringApplicationBuilder(BankApplication.class).run(all);
+	}
+
+	private int status(ConfigurableApplicationContext app, String path) throws IOException, InterruptedException {
+		int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+		return this.http
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+					HttpResponse.BodyHandlers.discarding())
+			.statusCode();
+	}
+
+	private static double committed(MeterRegistry registry) {
+		return registry.find("bank.operations").tag("outcome", "committed").counters().stream()
+			.mapToDouble((counter) -> counter.count()).sum();
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
