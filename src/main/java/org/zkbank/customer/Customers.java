@@ -94,12 +94,8 @@ final class Customers implements SmartLifecycle {
 	}
 
 	private void run(int index, String name) {
-		CuratorFramework client;
-		try {
-			client = this.clients.open(index);
-		}
-		catch (Exception ex) {
-			log.error("{} could not open a ZooKeeper session: {}", name, ex.toString());
+		CuratorFramework client = open(index, name);
+		if (client == null) {
 			return;
 		}
 		try {
@@ -113,6 +109,24 @@ final class Customers implements SmartLifecycle {
 		finally {
 			this.clients.close(client);
 		}
+	}
+
+	/** Opens the customer's session, trying again until it works or the customers stop. */
+	private CuratorFramework open(int index, String name) {
+		boolean logged = false;
+		while (!this.stop.isStopped()) {
+			try {
+				return this.clients.open(index);
+			}
+			catch (Exception ex) {
+				if (!logged) {
+					log.error("{} could not open a ZooKeeper session, trying again: {}", name, ex.toString());
+					logged = true;
+				}
+				this.stop.pause(this.bank.retry().maxBackoff());
+			}
+		}
+		return null;
 	}
 
 }
