@@ -2,6 +2,7 @@ package org.zkbank.account;
 
 import java.math.BigDecimal;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -39,7 +40,7 @@ public record AuditReport(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecima
 	static AuditReport of(BigDecimal balance, int version, AuditOpening opening, Map<String, CustomerTotals> totals) {
 		BigDecimal expected = opening.openingBalance();
 		long operations = 0;
-		Map<String, CustomerAudit> customers = new java.util.TreeMap<>();
+		Map<String, CustomerAudit> customers = new TreeMap<>();
 		for (Map.Entry<String, CustomerTotals> entry : totals.entrySet()) {
 			CustomerTotals customer = entry.getValue();
 			expected = expected.add(customer.deposited()).subtract(customer.withdrawn());

@@ -87,8 +87,8 @@ public final class DepositAccount {
 	}
 
 	/**
-	 * Commits one operation, retrying it after conflicts, and returns how it ended. Never throws
-	 * for a conflict or an unavailable ZooKeeper.
+	 * Commits one operation, retrying it after conflicts, and returns how it ended. Never throws:
+	 * conflicts, an unavailable ZooKeeper and an unusable deposit all end in the result.
 	 * @param basis the snapshot the operation was decided on, or {@code null} to read one first
 	 */
 	public CommitResult commit(Operation operation, Snapshot basis) {

@@ -11,9 +11,6 @@ import java.util.regex.Pattern;
  */
 public final class Money {
 
-	/** The smallest amount a customer moves. */
-	public static final BigDecimal CENT = new BigDecimal("0.01");
-
 	// Digits with an optional fraction: no sign, exponent, NaN or infinity. The length cap keeps
 	// an oversized foreign value from being taken for a balance.
 	private static final Pattern PLAIN_DECIMAL = Pattern.compile("[0-9]{1,30}(\\.[0-9]{1,30})?");
@@ -46,7 +43,7 @@ public final class Money {
 	}
 
 	/** The same value with at least two decimals ({@code 1000} becomes {@code 1000.00}). */
-	public static BigDecimal cents(BigDecimal amount) {
+	static BigDecimal cents(BigDecimal amount) {
 		return amount.setScale(Math.max(2, amount.scale()));
 	}
 

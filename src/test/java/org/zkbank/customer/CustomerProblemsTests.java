@@ -13,8 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.zkbank.account.AuditReport;
 import org.zkbank.account.BankProperties;
 import org.zkbank.account.DepositAccount;
+import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositException.Problem;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
@@ -98,6 +100,24 @@ class CustomerProblemsTests {
 		this.server.restart();
 		await().atMost(Duration.ofSeconds(30)).until(() -> operations() > 0);
 		assertThat(alice.problem()).isNull();
+	}
+
+	@Test
+	void waitsOutAZooKeeperRestartMidRunAndLosesNothing() throws Exception {
+		Customer alice = start();
+		await().until(() -> operations() >= 5);
+		this.server.stop();
+
+		await().until(() -> alice.problem() != null && alice.problem().problem() == Problem.ZOOKEEPER_UNAVAILABLE);
+		this.server.restart();
+		double before = operations();
+		await().atMost(Duration.ofSeconds(30)).until(() -> operations() > before + 5);
+		this.stop.stop();
+		this.running.join(10_000);
+
+		AuditReport report = new DepositAudit(this.clients.connect(this.server.getConnectString()), this.bank).report();
+		assertThat(report.conserved()).isTrue();
+		assertThat(report.customers().get("Alice").operations()).isEqualTo((long) operations());
 	}
 
 	private Customer start() throws InterruptedException {
