@@ -62,6 +62,13 @@ class BankApplicationTests {
 	}
 
 	@Test
+	void prometheusHasTheAuditVerdict() {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> get("/actuator/prometheus").body().lines()
+				.anyMatch((line) -> line.startsWith("bank_audit_conserved{application=\"zk-bank\"} 1")));
+	}
+
+	@Test
 	void theAuditIsConservedWhileCustomersKeepWriting() {
 		await().atMost(Duration.ofSeconds(30)).until(() -> {
 			Map<String, Object> customers = JsonPath.read(get("/actuator/bank").body(), "$.customers");

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# Proves the docker-compose topology on a machine without Docker: the same parts, started as
+# processes on free loopback ports.
+#   1. a real standalone ZooKeeper (Debian's package) with ZooKeeper's Prometheus metrics
+#      provider, initialised by config/zookeeper/init-deposit.sh exactly as the compose init does;
+#   2. the customers alice, bob and chuck from target/zk-bank.jar, with their profiles;
+#   3. Debian's Prometheus with prometheus/prometheus.yml, targets rewritten to the local ports
+#      (same jobs, labels and rule files).
+# It checks the compose file, the Prometheus configuration and rules, every PromQL expression of
+# the Grafana dashboard (syntax, then data from the live Prometheus), the compose healthchecks,
+# conflicts, each customer's audit, a foreign write caught by the audit alert, and the Dockerfile
+# lint. Every process it starts is stopped on exit, also on failure.
+# Usage: scripts/e2e.sh [SECONDS_OF_TRAFFIC]   (default 40)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+traffic_seconds="${1:-40}"
+zookeeper_version=3.8.0      # Debian bookworm's zookeeper, and the compose image's version
+prometheus_client_version=0.9.0
+dockerfile_linter=dockerfile-utils@0.16.3
+
+work=$(mktemp -d)
+pids=()
+
+step() { echo "e2e: $*"; }
+fail() {
+  echo "e2e: FAILED: $*" >&2
+  for log in "$work"/*.log; do
+    [ -f "$log" ] && { echo "--- last lines of $(basename "$log")" >&2; tail -n 15 "$log" >&2; }
+  done
+  exit 1
+}
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Waits until a command succeeds, up to a number of seconds.
+wait_for() {
+  local seconds=$1 what=$2; shift 2
+  for _ in $(seq "$seconds"); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  fail "$what did not happen within ${seconds}s"
+}
+
+# ---------------------------------------------------------------------------------------------
+step "installing what is missing"
+need=()
+[ -x /usr/share/zookeeper/bin/zkCli.sh ] || need+=(zookeeper)
+command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)
+command -v docker-compose >/dev/null || need+=(docker-compose)
+command -v nc >/dev/null || need+=(netcat-openbsd)
+command -v curl >/dev/null || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+command -v npx >/dev/null || fail "npx (Node.js) is needed for the Dockerfile linter"
+[ -f target/zk-bank.jar ] || ./mvnw --batch-mode --no-transfer-progress -q -DskipTests package
+
+# ---------------------------------------------------------------------------------------------
+step "static checks: compose file, Prometheus configuration and rules, dashboard, Dockerfile"
+docker-compose -f docker-compose.yml config -q || fail "docker-compose config rejects docker-compose.yml"
+promtool check config prometheus/prometheus.yml >/dev/null || fail "promtool check config"
+promtool check rules prometheus/alerts.yml >/dev/null || fail "promtool check rules"
+
+# Every dashboard expression, with Grafana's variables given values, one per line.
+python3 - config/grafana/dashboards/zk-bank.json >"$work/dashboard.promql" <<'EOF'
+import json, sys
+dashboard = json.load(open(sys.argv[1]))
+assert dashboard["templating"]["list"][0]["name"] == "customer"
+assert all(p["datasource"]["uid"] == "prometheus" for p in dashboard["panels"])
+for panel in dashboard["panels"]:
+    for target in panel["targets"]:
+        print(target["expr"].replace("$customer", ".*").replace("$__rate_interval", "1m"))
+EOF
+python3 - "$work/dashboard.promql" >"$work/dashboard-rules.yml" <<'EOF'
+import json, sys
+exprs = [line.rstrip("\n") for line in open(sys.argv[1])]
+print("groups:\n  - name: dashboard\n    rules:")
+for i, expr in enumerate(exprs):
+    print(f"      - record: dashboard:panel_{i}\n        expr: {json.dumps(expr)}")
+EOF
+promtool check rules "$work/dashboard-rules.yml" >/dev/null || fail "a dashboard expression does not parse"
+step "  $(wc -l <"$work/dashboard.promql") dashboard expressions parse"
+npx --yes "$dockerfile_linter" lint Dockerfile || fail "the Dockerfile does not lint clean"
+
+# ---------------------------------------------------------------------------------------------
+zookeeper_port=$(free_port); zookeeper_metrics_port=$(free_port); prometheus_port=$(free_port)
+declare -A customer_port=([alice]=$(free_port) [bob]=$(free_port) [chuck]=$(free_port))
+
+step "ZooKeeper $zookeeper_version (Debian) on 127.0.0.1:$zookeeper_port, metrics on :$zookeeper_metrics_port"
+# Debian's package lacks the Prometheus metrics provider that the official image ships: take
+# the same version's jars from Maven Central.
+mkdir -p "$work/zookeeper/conf" "$work/zookeeper/data" "$work/zookeeper/lib"
+for artifact in org.apache.zookeeper:zookeeper-prometheus-metrics:$zookeeper_version \
+    io.prometheus:simpleclient:$prometheus_client_version \
+    io.prometheus:simpleclient_common:$prometheus_client_version \
+    io.prometheus:simpleclient_hotspot:$prometheus_client_version \
+    io.prometheus:simpleclient_servlet:$prometheus_client_version; do
+  ./mvnw --batch-mode --no-transfer-progress -q dependency:copy -Dartifact="$artifact" \
+    -DoutputDirectory="$work/zookeeper/lib" || fail "could not fetch $artifact"
+done
+cat >"$work/zookeeper/conf/zoo.cfg" <<EOF
+tickTime=2000
+dataDir=$work/zookeeper/data
+clientPort=$zookeeper_port
+clientPortAddress=127.0.0.1
+4lw.commands.whitelist=ruok,mntr,srvr
+admin.enableServer=false
+metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider
+metricsProvider.httpHost=127.0.0.1
+metricsProvider.httpPort=$zookeeper_metrics_port
+EOF
+classpath="$work/zookeeper/conf:/usr/share/java/zookeeper.jar:/usr/share/java/servlet-api.jar"
+for jar in "$work"/zookeeper/lib/*.jar; do classpath="$classpath:$jar"; done
+java -cp "$classpath" -Dzookeeper.log.dir="$work" org.apache.zookeeper.server.quorum.QuorumPeerMain \
+  "$work/zookeeper/conf/zoo.cfg" >"$work/zookeeper.log" 2>&1 &
+pids+=($!)
+# The compose healthcheck, verbatim but for the port.
+zookeeper_healthy() { echo ruok | nc -w 2 127.0.0.1 "$zookeeper_port" | grep -q imok; }
+wait_for 30 "ZooKeeper answering ruok with imok" zookeeper_healthy
+
+step "initialising /bank_deposit with the compose init script, twice"
+export ZKCLI=/usr/share/zookeeper/bin/zkCli.sh
+first=$(config/zookeeper/init-deposit.sh "127.0.0.1:$zookeeper_port" /bank_deposit 1000) || fail "init failed"
+second=$(config/zookeeper/init-deposit.sh "127.0.0.1:$zookeeper_port" /bank_deposit 1000) || fail "second init failed"
+[[ $first == created* && $second == *"already exists"* ]] || fail "init is not idempotent: '$first' then '$second'"
+step "  $first; then: $second"
+
+# ---------------------------------------------------------------------------------------------
+for customer in alice bob chuck; do
+  step "customer $customer on 127.0.0.1:${customer_port[$customer]}"
+  SPRING_PROFILES_ACTIVE=$customer ZOOKEEPER_CONNECT="127.0.0.1:$zookeeper_port" \
+    java -XX:MaxRAMPercentage=75 -jar target/zk-bank.jar --server.address=127.0.0.1 \
+    --server.port="${customer_port[$customer]}" --bank.pace.interval-min=0s --bank.pace.interval-max=300ms \
+    --bank.pace.think-min=0s --bank.pace.think-max=150ms >"$work/$customer.log" 2>&1 &
+  pids+=($!)
+done
+# The customers' compose healthcheck, verbatim but for the port.
+customer_check=$(/usr/bin/python3 -c '
+import sys, yaml
+test = yaml.safe_load(open("docker-compose.yml"))["x-customer"]["healthcheck"]["test"]
+assert test[:3] == ["CMD", "bash", "-c"], test
+print(test[3])')
+for customer in alice bob chuck; do
+  check=${customer_check//127.0.0.1\/8080/127.0.0.1\/${customer_port[$customer]}}
+  wait_for 120 "$customer ready (compose healthcheck)" bash -c "$check"
+done
+step "  all three customers pass the compose healthcheck"
+
+# ---------------------------------------------------------------------------------------------
+step "Prometheus on 127.0.0.1:$prometheus_port with the project's configuration"
+mkdir -p "$work/prometheus"
+cp prometheus/alerts.yml "$work/prometheus/"
+sed -e "s/\"alice:8080\"/\"127.0.0.1:${customer_port[alice]}\"/" \
+    -e "s/\"bob:8080\"/\"127.0.0.1:${customer_port[bob]}\"/" \
+    -e "s/\"chuck:8080\"/\"127.0.0.1:${customer_port[chuck]}\"/" \
+    -e "s/\"zookeeper:7000\"/\"127.0.0.1:$zookeeper_metrics_port\"/" \
+    prometheus/prometheus.yml >"$work/prometheus/prometheus.yml"
+promtool check config "$work/prometheus/prometheus.yml" >/dev/null || fail "the rewritten configuration"
+prometheus --config.file="$work/prometheus/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
+  --web.listen-address="127.0.0.1:$prometheus_port" >"$work/prometheus.log" 2>&1 &
+pids+=($!)
+prometheus_url="http://127.0.0.1:$prometheus_port"
+query() { promtool query instant "$prometheus_url" "$1"; }
+all_up() { [ "$(query 'count(up == 1)' | sed -n 's/.*=> \([0-9]*\) .*/\1/p')" = 4 ]; }
+wait_for 60 "all four targets up" all_up
+
+step "customers operating for ${traffic_seconds}s"
+sleep "$traffic_seconds"
+
+# ---------------------------------------------------------------------------------------------
+step "checks against the live system"
+conflicts=$(query 'sum(bank_conflicts_total)' | sed -n 's/.*=> \([0-9.e+]*\) .*/\1/p')
+committed=$(query 'sum(bank_operations_total{outcome="committed"})' | sed -n 's/.*=> \([0-9.e+]*\) .*/\1/p')
+python3 -c "import sys; sys.exit(0 if float('${conflicts:-0}') > 0 else 1)" || fail "no conflicts were observed"
+step "  $committed operations committed, $conflicts conflicts"
+
+empty=0
+while IFS= read -r expr; do
+  if [ -z "$(query "$expr")" ]; then
+    echo "e2e: no data for dashboard expression: $expr" >&2
+    empty=$((empty + 1))
+  fi
+done <"$work/dashboard.promql"
+[ "$empty" -eq 0 ] || fail "$empty dashboard expressions returned no data"
+step "  every dashboard expression returns data"
+
+for customer in alice bob chuck; do
+  audit=$(curl -sf "http://127.0.0.1:${customer_port[$customer]}/actuator/bank") || fail "$customer's /actuator/bank"
+  python3 -c 'import json, sys; a = json.loads(sys.argv[1]); sys.exit(0 if a["conserved"] else 1)' "$audit" \
+    || fail "$customer's audit is not conserved: $audit"
+  step "  $customer: $audit"
+done
+firing=$(query 'ALERTS{alertstate="firing"}')
+[ -z "$firing" ] || fail "alerts are firing: $firing"
+
+step "a foreign write (zkCli.sh set) is caught by the audit and its alert"
+"$ZKCLI" -server "127.0.0.1:$zookeeper_port" set /bank_deposit 5 >/dev/null 2>&1 || fail "zkCli.sh set"
+audit_alert() { query 'ALERTS{alertname="AuditNotConserved",alertstate="firing"}' | grep -q AuditNotConserved; }
+wait_for 60 "the AuditNotConserved alert firing" audit_alert
+audit=$(curl -sf "http://127.0.0.1:${customer_port[alice]}/actuator/bank")
+python3 -c 'import json, sys; a = json.loads(sys.argv[1]); sys.exit(1 if a["conserved"] or a["unexplainedWrites"] < 1 else 0)' "$audit" \
+  || fail "the audit missed the foreign write: $audit"
+step "  caught: $audit"
+
+step "PASSED"
