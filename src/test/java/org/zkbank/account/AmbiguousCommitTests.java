@@ -51,7 +51,7 @@ class AmbiguousCommitTests {
 	void aCommitAppliedBeforeItsReplyWasLostIsCountedOnceAndNotAppliedAgain() throws Exception {
 		DepositAccount alice = behindProxy("Alice");
 		Snapshot read = alice.read();
-		this.proxy.dropNextReply(false);
+		this.proxy.loseNextCommitReply(false);
 
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("100.00")), read);
 
@@ -71,7 +71,7 @@ class AmbiguousCommitTests {
 	void aCommitLostBeforeTheServerSawItIsAppliedOnceByItsRetry() throws Exception {
 		DepositAccount alice = behindProxy("Alice");
 		Snapshot read = alice.read();
-		this.proxy.dropNextRequest(false);
+		this.proxy.loseNextCommit(false);
 
 		CommitResult result = alice.commit(Operation.withdraw(new BigDecimal("40.00")), read);
 
@@ -91,7 +91,7 @@ class AmbiguousCommitTests {
 		DepositAccount second = new DepositAccount(this.clients.connect(this.server.getConnectString()),
 				this.properties, "Alice", new StopSignal());
 		Snapshot read = first.read();
-		this.proxy.dropNextReply(true);
+		this.proxy.loseNextCommitReply(true);
 
 		CompletableFuture<CommitResult> lost = CompletableFuture
 			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
@@ -118,7 +118,7 @@ class AmbiguousCommitTests {
 		DepositAccount second = new DepositAccount(this.clients.connect(this.server.getConnectString()),
 				this.properties, "Alice", new StopSignal());
 		Snapshot read = first.read();
-		this.proxy.dropNextRequest(true);
+		this.proxy.loseNextCommit(true);
 
 		CompletableFuture<CommitResult> lost = CompletableFuture
 			.supplyAsync(() -> first.commit(Operation.withdraw(new BigDecimal("700.00")), read));

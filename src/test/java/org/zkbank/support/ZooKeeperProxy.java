@@ -1,5 +1,7 @@
 package org.zkbank.support;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -19,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy between ZooKeeper clients and one server that reads the protocol's frames, so a
- * test can lose a request before the server sees it, or lose the server's reply after it
- * applied the request, and count the requests a client sends.
+ * test can lose a commit (a {@code multi} request) before the server sees it, or lose the
+ * server's reply after it applied the commit, stall all traffic like a partition, and count the
+ * requests a client sends.
  */
 public final class ZooKeeperProxy implements AutoCloseable {
 
@@ -42,6 +45,8 @@ public final class ZooKeeperProxy implements AutoCloseable {
 
 	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
+	private static final int MULTI = 14; // ZooKeeper's opcode of a multi request (a commit)
+
 	private final AtomicInteger requests = new AtomicInteger();
 
 	private volatile Fault fault = Fault.NONE;
@@ -49,6 +54,8 @@ public final class ZooKeeperProxy implements AutoCloseable {
 	private volatile boolean refuseAfterFault;
 
 	private volatile boolean refusing;
+
+	private volatile boolean stalled;
 
 	private volatile CountDownLatch faulted = new CountDownLatch(1);
 
@@ -62,13 +69,13 @@ public final class ZooKeeperProxy implements AutoCloseable {
 		return "127.0.0.1:" + this.listener.getLocalPort();
 	}
 
-	/** The next request is not forwarded and the connection is cut: the server never sees it. */
-	public void dropNextRequest(boolean thenRefuse) {
+	/** The next commit is not forwarded and the connection is cut: the server never sees it. */
+	public void loseNextCommit(boolean thenRefuse) {
 		arm(Fault.DROP_NEXT_REQUEST, thenRefuse);
 	}
 
-	/** The server's next reply is not forwarded and the connection is cut: the request was applied. */
-	public void dropNextReply(boolean thenRefuse) {
+	/** The reply to the next commit is not forwarded and the connection is cut: the commit was applied. */
+	public void loseNextCommitReply(boolean thenRefuse) {
 		arm(Fault.DROP_NEXT_REPLY, thenRefuse);
 	}
 
@@ -76,9 +83,15 @@ public final class ZooKeeperProxy implements AutoCloseable {
 		return this.faulted.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	/** Accepts connections again after a fault that refused them. */
+	/** A partition: nothing is forwarded either way, and connections stay open, until {@link #heal}. */
+	public void stall() {
+		this.stalled = true;
+	}
+
+	/** Accepts and forwards again after a fault that refused or stalled connections. */
 	public void heal() {
 		this.refusing = false;
+		this.stalled = false;
 	}
 
 	/** Requests (not pings or session set-up) that clients sent through this proxy so far. */
@@ -108,10 +121,13 @@ public final class ZooKeeperProxy implements AutoCloseable {
 					continue;
 				}
 				Socket upstream = new Socket(this.server.getAddress(), this.server.getPort());
+				client.setTcpNoDelay(true); // no Nagle delay on small frames: the proxy adds no latency
+				upstream.setTcpNoDelay(true);
 				this.sockets.add(client);
 				this.sockets.add(upstream);
-				this.threads.execute(() -> pump(client, upstream, true));
-				this.threads.execute(() -> pump(upstream, client, false));
+				Set<Integer> commitXids = ConcurrentHashMap.newKeySet(); // xids are per connection
+				this.threads.execute(() -> pump(client, upstream, true, commitXids));
+				this.threads.execute(() -> pump(upstream, client, false, commitXids));
 			}
 			catch (IOException ex) {
 				// closed, or the server is down: the client retries
@@ -120,20 +136,30 @@ public final class ZooKeeperProxy implements AutoCloseable {
 	}
 
 	/** Copies frames (a 4-byte length, then the body) one way; the first is the session handshake. */
-	private void pump(Socket from, Socket to, boolean requests) {
-		try (DataInputStream in = new DataInputStream(from.getInputStream());
-				DataOutputStream out = new DataOutputStream(to.getOutputStream())) {
+	private void pump(Socket from, Socket to, boolean requests, Set<Integer> commitXids) {
+		try (DataInputStream in = new DataInputStream(new BufferedInputStream(from.getInputStream()));
+				DataOutputStream out = new DataOutputStream(new BufferedOutputStream(to.getOutputStream()))) {
 			boolean handshake = true;
 			while (true) {
 				byte[] frame = new byte[in.readInt()];
 				in.readFully(frame);
-				// requests start with the xid; pings and other internal frames have negative xids
-				boolean counted = !handshake && frame.length >= 4 && ByteBuffer.wrap(frame).getInt() > 0;
-				handshake = false;
-				if (counted && requests) {
-					this.requests.incrementAndGet();
+				while (this.stalled) {
+					Thread.sleep(10);
 				}
-				if (counted && this.fault == (requests ? Fault.DROP_NEXT_REQUEST : Fault.DROP_NEXT_REPLY)) {
+				// Requests start with the xid and the opcode, replies with the xid; pings and other
+				// internal frames have negative xids.
+				ByteBuffer header = ByteBuffer.wrap(frame);
+				int xid = (!handshake && frame.length >= 4) ? header.getInt(0) : -1;
+				boolean commit = xid > 0 && (requests ? frame.length >= 8 && header.getInt(4) == MULTI
+						: commitXids.remove(xid));
+				handshake = false;
+				if (requests && xid > 0) {
+					this.requests.incrementAndGet();
+					if (commit) {
+						commitXids.add(xid);
+					}
+				}
+				if (commit && this.fault == (requests ? Fault.DROP_NEXT_REQUEST : Fault.DROP_NEXT_REPLY)) {
 					this.fault = Fault.NONE;
 					this.refusing = this.refuseAfterFault;
 					closeQuietly(from);
@@ -146,7 +172,7 @@ public final class ZooKeeperProxy implements AutoCloseable {
 				out.flush();
 			}
 		}
-		catch (IOException ex) {
+		catch (IOException | InterruptedException ex) {
 			closeQuietly(from);
 			closeQuietly(to);
 		}

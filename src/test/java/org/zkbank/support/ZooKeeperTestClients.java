@@ -17,6 +17,18 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 
 	private final List<CuratorFramework> clients = new ArrayList<>();
 
+	private final int sessionTimeoutMs;
+
+	/** Clients with a 15 s session timeout. */
+	public ZooKeeperTestClients() {
+		this(15_000);
+	}
+
+	/** Clients with this session timeout (the server bounds it by 2 to 20 ticks). */
+	public ZooKeeperTestClients(int sessionTimeoutMs) {
+		this.sessionTimeoutMs = sessionTimeoutMs;
+	}
+
 	/** A started and connected client with its own session. */
 	public CuratorFramework connect(String connectString) throws InterruptedException {
 		CuratorFramework client = connectLater(connectString);
@@ -30,9 +42,10 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 	public CuratorFramework connectLater(String connectString) {
 		CuratorFramework client = CuratorFrameworkFactory.builder()
 			.connectString(connectString)
-			.sessionTimeoutMs(15_000)
-			.connectionTimeoutMs(5_000)
+			.sessionTimeoutMs(this.sessionTimeoutMs)
+			.connectionTimeoutMs(Math.min(5_000, this.sessionTimeoutMs))
 			.retryPolicy(new RetryOneTime(10))
+			.ensembleTracker(false) // as the application's clients: keep to the given address (a proxy)
 			.build();
 		this.clients.add(client);
 		client.start();

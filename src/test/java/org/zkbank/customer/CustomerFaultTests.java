@@ -1,0 +1,265 @@
+package org.zkbank.customer;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.zkbank.account.BankProperties;
+import org.zkbank.account.CommitResult;
+import org.zkbank.account.DepositAudit;
+import org.zkbank.support.ZooKeeperProxy;
+import org.zkbank.support.ZooKeeperTestClients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bank workload under faults, on real servers: customers keep operating with no pauses
+ * through each fault, make progress again afterwards, and {@link CustomerRun#verify} checks that
+ * nothing was created, lost, applied twice or left negative. Each test prints its figures.
+ */
+class CustomerFaultTests {
+
+	private static final List<String> CUSTOMERS = List.of("Alice", "Bob", "Chuck");
+
+	private static final Duration PROGRESS = Duration.ofSeconds(60);
+
+	/** Sessions of 3 s, so that expiry and partitions take seconds, not minutes. */
+	private final ZooKeeperTestClients clients = new ZooKeeperTestClients(3_000);
+
+	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit", 1_000);
+
+	/** Up to 5 ms between operations: a fast pace at which a customer behind a slower link still gets turns. */
+	private final CustomerRun run = new CustomerRun(this.bank, Duration.ofMillis(5));
+
+	private final List<AutoCloseable> servers = new ArrayList<>();
+
+	@AfterEach
+	void tearDown() throws Exception {
+		this.run.close();
+		this.clients.close();
+		for (AutoCloseable server : this.servers) {
+			server.close();
+		}
+	}
+
+	@Test
+	void standaloneServerRestartInTheMiddleOfCommits() throws Exception {
+		TestingServer server = server();
+		startCustomers(server.getConnectString());
+		this.run.awaitCommits(100, PROGRESS);
+
+		server.stop();
+		Thread.sleep(2_000);
+		server.restart();
+
+		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
+		this.run.verify("server restart", audit(server.getConnectString()), Set.of());
+	}
+
+	@Test
+	void sessionExpiryOfOneCustomerMidOperation() throws Exception {
+		TestingServer server = server();
+		List<CustomerRun.Running> customers = startCustomers(server.getConnectString());
+		this.run.awaitCommits(100, PROGRESS);
+
+		for (int expiry = 0; expiry < 5; expiry++) {
+			customers.get(0).client().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+			this.run.awaitEachCommits(List.of("Alice"), PROGRESS);
+		}
+
+		this.run.verify("session expiry", audit(server.getConnectString()), Set.of());
+	}
+
+	@Test
+	void ensembleLosesItsLeaderThenAFollowerThenItsQuorum() throws Exception {
+		TestingCluster cluster = new TestingCluster(
+				IntStream.rangeClosed(1, 3).mapToObj(CustomerFaultTests::spec).toList());
+		this.servers.add(cluster);
+		cluster.start();
+		startCustomers(cluster.getConnectString());
+		this.run.awaitCommits(100, PROGRESS);
+
+		InstanceSpec leader = leader(cluster);
+		cluster.killServer(leader);
+		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
+		cluster.restartServer(leader);
+
+		InstanceSpec follower = followers(cluster).get(0);
+		cluster.killServer(follower);
+		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
+		cluster.restartServer(follower);
+
+		List<InstanceSpec> quorum = followers(cluster);
+		quorum.add(leader(cluster));
+		cluster.killServer(quorum.get(0));
+		cluster.killServer(quorum.get(1));
+		Thread.sleep(3_000);
+		cluster.restartServer(quorum.get(0));
+		cluster.restartServer(quorum.get(1));
+
+		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
+		this.run.verify("ensemble failover", audit(cluster.getConnectString()), Set.of());
+	}
+
+	@Test
+	void partitionOfOneCustomerLongEnoughForItsSessionToExpire() throws Exception {
+		TestingServer server = server();
+		ZooKeeperProxy partition = new ZooKeeperProxy(server.getPort());
+		this.servers.add(partition);
+		this.run.start("Alice", this.clients.connect(partition.connectString()));
+		this.run.start("Bob", this.clients.connect(server.getConnectString()));
+		this.run.start("Chuck", this.clients.connect(server.getConnectString()));
+		this.run.awaitCommits(100, PROGRESS);
+
+		partition.stall();
+		this.run.awaitEachCommits(List.of("Bob", "Chuck"), PROGRESS);
+		Thread.sleep(6_000); // twice the session timeout
+		partition.heal();
+
+		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
+		this.run.verify("partition", audit(server.getConnectString()), Set.of());
+	}
+
+	@Test
+	void customerKilledMidCommitThenRestartedUnderTheSameName() throws Exception {
+		TestingServer server = server();
+		ZooKeeperProxy link = new ZooKeeperProxy(server.getPort());
+		this.servers.add(link);
+		CustomerRun.Running victim = this.run.start("Alice", this.clients.connect(link.connectString()));
+		this.run.awaitCommits(50, PROGRESS);
+
+		// Alone, Alice's commits never conflict: the server applies this one, she never hears of it.
+		link.loseNextCommitReply(true);
+		assertThat(link.awaitFault(PROGRESS)).isTrue();
+		victim.kill();
+		link.heal();
+		startCustomers(server.getConnectString());
+
+		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
+		assertThat(this.run.verify("killed mid-commit", audit(server.getConnectString()), Set.of("Alice")))
+			.isEqualTo(1);
+	}
+
+	@Test
+	void twoInstancesUnderOneCustomerNameAtOnce() throws Exception {
+		TestingServer server = server();
+		startCustomers(server.getConnectString());
+		this.run.start("Alice", this.clients.connect(server.getConnectString()));
+
+		this.run.awaitCommits(600, PROGRESS);
+
+		this.run.verify("two Alices", audit(server.getConnectString()), Set.of());
+	}
+
+	@Test
+	void sixteenCustomersWithNoPausesAllMakeProgress() throws Exception {
+		TestingServer server = server();
+		List<String> names = IntStream.range(0, 16).mapToObj((i) -> "Customer" + i).toList();
+		try (CustomerRun noPauses = new CustomerRun(this.bank, Duration.ZERO)) {
+			for (String name : names) {
+				noPauses.start(name, this.clients.connect(server.getConnectString()));
+			}
+
+			noPauses.awaitCommits(2_000, PROGRESS);
+			noPauses.awaitEachCommits(names, PROGRESS);
+
+			noPauses.verify("16 customers, no pauses", audit(server.getConnectString()), Set.of());
+			Map<String, Long> commits = noPauses.commitsByCustomer();
+			double fairShare = commits.values().stream().mapToLong(Long::longValue).sum() / 16.0;
+			long worst = commits.values().stream().mapToLong(Long::longValue).min().orElse(0);
+			int maxAttempts = noPauses.results().stream().mapToInt(CommitResult::attempts).max().orElse(0);
+			System.out.printf("fault test [16 customers, no pauses]: worst customer %d commits = %.2f of a fair "
+					+ "share, max %d attempts for one operation%n", worst, worst / fairShare, maxAttempts);
+			assertThat(commits).hasSize(16);
+		}
+	}
+
+	private List<CustomerRun.Running> startCustomers(String connectString) throws InterruptedException {
+		List<CustomerRun.Running> customers = new ArrayList<>();
+		for (String name : CUSTOMERS) {
+			customers.add(this.run.start(name, this.clients.connect(connectString)));
+		}
+		return customers;
+	}
+
+	private TestingServer server() throws Exception {
+		TestingServer server = new TestingServer(spec(1), true);
+		this.servers.add(server);
+		return server;
+	}
+
+	private DepositAudit audit(String connectString) throws InterruptedException {
+		return new DepositAudit(this.clients.connect(connectString), this.bank);
+	}
+
+	/** A server with 200 ms ticks (sessions of 0.4 to 4 s) that answers {@code srvr}. */
+	private static InstanceSpec spec(int id) {
+		return new InstanceSpec(null, -1, -1, -1, true, id, 200, -1, Map.of("4lw.commands.whitelist", "srvr"));
+	}
+
+	private static InstanceSpec leader(TestingCluster cluster) throws IOException {
+		for (InstanceSpec spec : cluster.getInstances()) {
+			if ("leader".equals(mode(spec))) {
+				return spec;
+			}
+		}
+		throw new IllegalStateException("no leader");
+	}
+
+	private static List<InstanceSpec> followers(TestingCluster cluster) throws IOException {
+		List<InstanceSpec> followers = new ArrayList<>();
+		Collection<InstanceSpec> instances = cluster.getInstances();
+		for (InstanceSpec spec : instances) {
+			if ("follower".equals(mode(spec))) {
+				followers.add(spec);
+			}
+		}
+		return followers;
+	}
+
+	/** The server's role from the {@code srvr} four-letter word, or {@code null} while it has none. */
+	private static String mode(InstanceSpec spec) throws IOException {
+		for (int attempt = 0; attempt < 50; attempt++) {
+			try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), spec.getPort())) {
+				OutputStream out = socket.getOutputStream();
+				out.write("srvr".getBytes(StandardCharsets.US_ASCII));
+				out.flush();
+				BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+				for (String line = in.readLine(); line != null; line = in.readLine()) {
+					if (line.startsWith("Mode: ")) {
+						return line.substring("Mode: ".length()).strip();
+					}
+				}
+			}
+			catch (IOException ex) {
+				// not serving yet
+			}
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IOException(ex);
+			}
+		}
+		return null;
+	}
+
+}
