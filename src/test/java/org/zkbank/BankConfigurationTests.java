@@ -40,6 +40,9 @@ class BankConfigurationTests {
 			--bank.retry.initial-backoff=5s     | bank.retry.initialBackoffWithinMax | bank.retry.initial-backoff must not be longer than bank.retry.max-backoff
 			--bank.deposit-path=bank_deposit    | bank.depositPath                | must be an absolute ZooKeeper path
 			--bank.embedded-zookeeper.port=0    | bank.embedded-zookeeper.port    | must be greater than or equal to 1
+			--bank.zookeeper-auth.username=bank | bank.zookeeperAuth.usernameWithPassword | bank.zookeeper-auth.username and bank.zookeeper-auth.password go together
+			--bank.zookeeper-auth.username=a:b  | bank.zookeeperAuth.username     | must not contain
+			--bank.retry.request-timeout=10ms   | bank.retry.requestTimeout       | must be longer than or equal to 100 millis
 			""")
 	void invalidConfigurationFailsFastNamingTheProperty(String argument, String property, String reason,
 			CapturedOutput output) {

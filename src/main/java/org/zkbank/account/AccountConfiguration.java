@@ -1,6 +1,9 @@
 package org.zkbank.account;
 
+import java.nio.charset.StandardCharsets;
+
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.client.ZKClientConfig;
 
 import org.springframework.cloud.zookeeper.CuratorFrameworkCustomizer;
 
@@ -11,13 +14,27 @@ import org.springframework.context.annotation.Configuration;
 class AccountConfiguration {
 
 	/**
-	 * Every session (the application's and each customer's) uses the connect string as given:
-	 * no watch on ZooKeeper's dynamic configuration, whose background retries logged a stack
-	 * trace per session while ZooKeeper was down.
+	 * Every session, the application's and each customer's:
+	 * <ul>
+	 * <li>uses the connect string as given: no watch on ZooKeeper's dynamic configuration, whose
+	 * background retries logged a stack trace per session while ZooKeeper was down;</li>
+	 * <li>gives up on a request unanswered for {@code bank.retry.request-timeout};</li>
+	 * <li>authenticates with {@code bank.zookeeper-auth} when it is set.</li>
+	 * </ul>
 	 */
 	@Bean
-	CuratorFrameworkCustomizer staticEnsemble() {
-		return (builder) -> builder.ensembleTracker(false);
+	CuratorFrameworkCustomizer bankSessions(BankProperties properties) {
+		return (builder) -> {
+			ZKClientConfig config = new ZKClientConfig();
+			config.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT,
+					Long.toString(properties.retry().requestTimeout().toMillis()));
+			builder.ensembleTracker(false).zkClientConfig(config);
+			BankProperties.ZooKeeperAuth auth = properties.zookeeperAuth();
+			if (auth.enabled()) {
+				builder.authorization("digest",
+						(auth.username() + ":" + auth.password()).getBytes(StandardCharsets.UTF_8));
+			}
+		};
 	}
 
 	/** The audit reads through the application's shared ZooKeeper session. */

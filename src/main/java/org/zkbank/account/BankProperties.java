@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param depositPath the balance node; its audit nodes live under {@code <depositPath>_audit}
  * @param openingBalance the balance written when the node does not exist and was never audited
  * @param retry how a customer retries its operation after a version conflict
+ * @param zookeeperAuth optional digest credentials; with them, the bank nodes are writable only
+ * by authenticated customers and readable by everyone
  */
 @ConfigurationProperties("bank")
 @Validated
@@ -29,7 +31,7 @@ public record BankProperties(
 		@DefaultValue("/bank_deposit") @NotNull @Pattern(regexp = "(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+",
 				message = "must be an absolute ZooKeeper path such as /bank_deposit") String depositPath,
 		@DefaultValue("1000") @NotNull @DecimalMin("0") @Digits(integer = 18, fraction = 2) BigDecimal openingBalance,
-		@DefaultValue @Valid Retry retry) {
+		@DefaultValue @Valid Retry retry, @DefaultValue @Valid ZooKeeperAuth zookeeperAuth) {
 
 	/** The parent of the audit nodes, beside the balance node. */
 	public String auditPath() {
@@ -45,16 +47,46 @@ public record BankProperties(
 	 * is unavailable
 	 * @param operationTimeout how long one operation waits out an unavailable ZooKeeper before it
 	 * fails; an operation whose write result was lost is resolved first, however long that takes
+	 * @param requestTimeout how long one ZooKeeper request may go unanswered before it counts as
+	 * lost, so that no call blocks for ever on a server that accepts but does not answer
 	 */
 	public record Retry(@DefaultValue("10") @Positive int maxAttempts,
 			@DefaultValue("10ms") @NotNull @DurationMin(millis = 1) Duration initialBackoff,
 			@DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration maxBackoff,
-			@DefaultValue("1m") @NotNull @DurationMin(millis = 1) Duration operationTimeout) {
+			@DefaultValue("1m") @NotNull @DurationMin(millis = 1) Duration operationTimeout,
+			@DefaultValue("10s") @NotNull @DurationMin(millis = 100) Duration requestTimeout) {
 
 		@AssertTrue(message = "bank.retry.initial-backoff must not be longer than bank.retry.max-backoff")
 		boolean isInitialBackoffWithinMax() {
 			return this.initialBackoff == null || this.maxBackoff == null
 					|| this.initialBackoff.compareTo(this.maxBackoff) <= 0;
+		}
+
+	}
+
+	/**
+	 * ZooKeeper digest authentication, off unless both are set (for instance from the environment
+	 * variables {@code BANK_ZOOKEEPERAUTH_USERNAME} and {@code BANK_ZOOKEEPERAUTH_PASSWORD}).
+	 *
+	 * @param username the digest user; the only one allowed to change the bank nodes
+	 * @param password its password
+	 */
+	public record ZooKeeperAuth(@DefaultValue("") @NotNull @Pattern(regexp = "[^:]*",
+			message = "must not contain ':'") String username, @DefaultValue("") @NotNull String password) {
+
+		public boolean enabled() {
+			return !this.username.isEmpty();
+		}
+
+		@AssertTrue(message = "bank.zookeeper-auth.username and bank.zookeeper-auth.password go together")
+		boolean isUsernameWithPassword() {
+			return this.username == null || this.password == null || this.username.isEmpty() == this.password.isEmpty();
+		}
+
+		@Override
+		public String toString() {
+			return "ZooKeeperAuth[username=" + this.username + ", password=" + (this.password.isEmpty() ? "" : "****")
+					+ "]";
 		}
 
 	}

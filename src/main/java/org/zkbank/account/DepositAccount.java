@@ -175,7 +175,7 @@ public final class DepositAccount {
 			BigDecimal after = this.operation.type().apply(basis.balance(), this.operation.amount());
 			CustomerTotals totals = basis.totals().plus(this.operation, DepositAccount.this.instance, this.sequence);
 			String customerPath = DepositAccount.this.nodes.customerPath(DepositAccount.this.customer);
-			Op writeTotals = (basis.totalsVersion() == Snapshot.NO_NODE) ? DepositNodes.create(customerPath, totals)
+			Op writeTotals = (basis.totalsVersion() == Snapshot.NO_NODE) ? DepositAccount.this.nodes.create(customerPath, totals)
 					: Op.setData(customerPath, AuditCodec.encode(totals), basis.totalsVersion());
 			try {
 				List<OpResult> results = DepositAccount.this.nodes.write(List.of(

@@ -1,6 +1,8 @@
 package org.zkbank.account;
 
 import java.math.BigDecimal;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.List;
 
 import org.apache.curator.framework.CuratorFramework;
@@ -10,6 +12,9 @@ import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +42,29 @@ final class DepositNodes {
 
 	private final String auditPath;
 
+	private final List<ACL> acl;
+
 	DepositNodes(CuratorFramework client, BankProperties properties) {
 		this.client = client;
 		this.depositPath = properties.depositPath();
 		this.auditPath = properties.auditPath();
+		this.acl = acl(properties.zookeeperAuth());
+	}
+
+	/** Open to all without credentials; with them, all rights for that user and reading for everyone. */
+	private static List<ACL> acl(BankProperties.ZooKeeperAuth auth) {
+		if (!auth.enabled()) {
+			return ZooDefs.Ids.OPEN_ACL_UNSAFE;
+		}
+		try {
+			Id user = new Id("digest",
+					DigestAuthenticationProvider.generateDigest(auth.username() + ":" + auth.password()));
+			// not List.of: ZooKeeper asks the list whether it contains null, which List.of refuses to answer
+			return Arrays.asList(new ACL(ZooDefs.Perms.ALL, user), new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-1 is needed for ZooKeeper digest authentication", ex);
+		}
 	}
 
 	String depositPath() {
@@ -89,10 +113,14 @@ final class DepositNodes {
 		}
 		else {
 			opening = new AuditOpening(openingBalance, 0);
-			writes = List.of(Op.create(this.depositPath, Money.encode(openingBalance), ZooDefs.Ids.OPEN_ACL_UNSAFE,
-					CreateMode.PERSISTENT), create(this.auditPath, opening));
+			writes = List.of(Op.create(this.depositPath, Money.encode(openingBalance), this.acl, CreateMode.PERSISTENT),
+					create(this.auditPath, opening));
 		}
 		try {
+			if (balance instanceof OpResult.GetDataResult && this.acl != ZooDefs.Ids.OPEN_ACL_UNSAFE) {
+				// a node created by zkCli is open to all: from now on only the customers may change it
+				connected().setACL(this.depositPath, this.acl, -1);
+			}
 			write(writes);
 			log.info("Audit of {} started: opening balance {} at version {}", this.depositPath,
 					Money.format(opening.openingBalance()), opening.openingVersion());
@@ -110,13 +138,13 @@ final class DepositNodes {
 		}
 	}
 
-	static Op create(String path, Object audit) {
-		return Op.create(path, AuditCodec.encode(audit), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+	Op create(String path, Object audit) {
+		return Op.create(path, AuditCodec.encode(audit), this.acl, CreateMode.PERSISTENT);
 	}
 
 	static boolean isConnectionProblem(KeeperException ex) {
 		return switch (ex.code()) {
-			case CONNECTIONLOSS, SESSIONEXPIRED, OPERATIONTIMEOUT, SESSIONMOVED -> true;
+			case CONNECTIONLOSS, SESSIONEXPIRED, OPERATIONTIMEOUT, SESSIONMOVED, REQUESTTIMEOUT -> true;
 			default -> false;
 		};
 	}

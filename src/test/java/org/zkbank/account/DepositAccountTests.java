@@ -3,6 +3,7 @@ package org.zkbank.account;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.zkbank.account.CommitResult.Outcome;
 import org.zkbank.support.ZooKeeperProxy;
@@ -151,7 +152,7 @@ class DepositAccountTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "abc", "-5", "NaN", "", "1e3", "Infinity" })
+	@MethodSource("corruptBalances")
 	void neverOverwritesACorruptBalanceAndResumesOnceItIsValid(String corrupt) throws Exception {
 		DepositAccount alice = account("Alice");
 		Snapshot before = alice.read();
@@ -162,12 +163,18 @@ class DepositAccountTests {
 			.withMessageContaining(this.properties.depositPath());
 		CommitResult stale = alice.commit(Operation.deposit(new BigDecimal("1.00")), before);
 		assertThat(stale.outcome()).isEqualTo(Outcome.FAILED);
-		assertThat(data(this.properties.depositPath())).isEqualTo(corrupt);
+		assertThat(this.zkCli.getData().forPath(this.properties.depositPath())).isEqualTo(bytes(corrupt));
 
 		this.zkCli.setData().forPath(this.properties.depositPath(), bytes("1000"));
 		CommitResult resumed = alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		assertThat(resumed.outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(data(this.properties.depositPath())).isEqualTo("1001.00");
+	}
+
+	/** Not amounts: words, signs, floats' spellings, another client's JSON, binary data, 500 KB of digits. */
+	static Stream<String> corruptBalances() {
+		return Stream.of("abc", "-5", "NaN", "", "1e3", "Infinity", "{\"balance\": 1000}",
+				new String(new byte[] { 0, 1, 2, (byte) 0xff }, StandardCharsets.ISO_8859_1), "9".repeat(500_000));
 	}
 
 	@Test

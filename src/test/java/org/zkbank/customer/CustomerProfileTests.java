@@ -45,7 +45,7 @@ class CustomerProfileTests {
 	}
 
 	@Test
-	void waitsOutAZooKeeperThatIsNotUpYetWithoutCrashingAndBecomesReady() throws Exception {
+	void waitsOutAZooKeeperThatIsDownAtStartOrLaterAndIsReadyOnlyWhileItIsUp() throws Exception {
 		int zookeeperPort = freePort();
 		try (ConfigurableApplicationContext app = start("127.0.0.1:" + zookeeperPort, "--bank.customers=Alice")) {
 			assertThat(status(app, "/actuator/health/liveness")).isEqualTo(200);
@@ -58,6 +58,14 @@ class CustomerProfileTests {
 			await().atMost(Duration.ofSeconds(30)).until(() -> committed(registry) > 0);
 			assertThat(this.clients.connect(this.server.getConnectString()).checkExists().forPath("/bank_deposit"))
 				.isNotNull();
+
+			this.server.stop(); // the quorum is gone: not ready, but alive (no restart loop)
+			await().atMost(Duration.ofSeconds(30)).until(() -> status(app, "/actuator/health/readiness") == 503);
+			assertThat(status(app, "/actuator/health/liveness")).isEqualTo(200);
+			this.server.restart();
+			await().atMost(Duration.ofSeconds(60)).until(() -> status(app, "/actuator/health/readiness") == 200);
+			double before = committed(registry);
+			await().atMost(Duration.ofSeconds(30)).until(() -> committed(registry) > before);
 		}
 	}
 

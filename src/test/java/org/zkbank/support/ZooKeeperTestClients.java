@@ -1,6 +1,7 @@
 package org.zkbank.support;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,31 +32,53 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 
 	/** A started and connected client with its own session. */
 	public CuratorFramework connect(String connectString) throws InterruptedException {
-		CuratorFramework client = connectLater(connectString);
-		if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
-			throw new IllegalStateException("no connection to " + connectString);
-		}
-		return client;
+		return connected(connectLater(connectString));
+	}
+
+	/** A started and connected client authenticated with ZooKeeper digest credentials. */
+	public CuratorFramework connectAs(String connectString, String username, String password)
+			throws InterruptedException {
+		return connected(start(builder(connectString)
+			.authorization("digest", (username + ":" + password).getBytes(StandardCharsets.UTF_8))));
 	}
 
 	/** A started client with its own session, connecting in the background, maybe to a server not up yet. */
 	public CuratorFramework connectLater(String connectString) {
-		CuratorFramework client = CuratorFrameworkFactory.builder()
-			.connectString(connectString)
-			.sessionTimeoutMs(this.sessionTimeoutMs)
-			.connectionTimeoutMs(Math.min(5_000, this.sessionTimeoutMs))
-			.retryPolicy(new RetryOneTime(10))
-			.ensembleTracker(false) // as the application's clients: keep to the given address (a proxy)
-			.build();
+		return start(builder(connectString));
+	}
+
+	private CuratorFramework start(CuratorFrameworkFactory.Builder builder) {
+		CuratorFramework client = builder.build();
 		this.clients.add(client);
 		client.start();
 		return client;
 	}
 
+	private static CuratorFramework connected(CuratorFramework client) throws InterruptedException {
+		if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("no connection to " + client.getZookeeperClient().getCurrentConnectionString());
+		}
+		return client;
+	}
+
+	private CuratorFrameworkFactory.Builder builder(String connectString) {
+		return CuratorFrameworkFactory.builder()
+			.connectString(connectString)
+			.sessionTimeoutMs(this.sessionTimeoutMs)
+			.connectionTimeoutMs(Math.min(5_000, this.sessionTimeoutMs))
+			.retryPolicy(new RetryOneTime(10))
+			.ensembleTracker(false); // as the application's clients: keep to the given address (a proxy)
+	}
+
 	/** Settings with short backoffs, on a deposit path of the test's own. */
 	public static BankProperties properties(String depositPath, int maxAttempts) {
+		return properties(depositPath, maxAttempts, new BankProperties.ZooKeeperAuth("", ""));
+	}
+
+	/** The same, with ZooKeeper digest credentials. */
+	public static BankProperties properties(String depositPath, int maxAttempts, BankProperties.ZooKeeperAuth auth) {
 		return new BankProperties(depositPath, new BigDecimal("1000"), new BankProperties.Retry(maxAttempts,
-				Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(30)));
+				Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(30), Duration.ofSeconds(10)), auth);
 	}
 
 	@Override

@@ -1,0 +1,92 @@
+package org.zkbank.account;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.KeeperException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.support.ZooKeeperTestClients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** With {@code bank.zookeeper-auth}, only the customers may change the bank nodes; anyone may read them. */
+class DepositSecurityTests {
+
+	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+
+	private final BankProperties secured = ZooKeeperTestClients.properties("/bank_deposit", 10,
+			new BankProperties.ZooKeeperAuth("bank", "s3cret"));
+
+	private TestingServer server;
+
+	private CuratorFramework anonymous;
+
+	@BeforeEach
+	void setUp() throws Exception {
+		this.server = new TestingServer(true);
+		this.anonymous = this.clients.connect(this.server.getConnectString());
+	}
+
+	@AfterEach
+	void tearDown() throws Exception {
+		this.clients.close();
+		this.server.close();
+	}
+
+	@Test
+	void anUnauthenticatedWriterIsRefusedAndAReaderIsNot() throws Exception {
+		DepositAccount alice = customer("s3cret");
+		alice.commit(Operation.deposit(new BigDecimal("10.00")), alice.read());
+
+		assertThatExceptionOfType(KeeperException.NoAuthException.class)
+			.isThrownBy(() -> this.anonymous.setData().forPath("/bank_deposit", bytes("0")));
+		assertThatExceptionOfType(KeeperException.NoAuthException.class)
+			.isThrownBy(() -> this.anonymous.setData().forPath("/bank_deposit_audit/Alice", bytes("{}")));
+		assertThat(new String(this.anonymous.getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
+			.isEqualTo("1010.00");
+		assertThat(new DepositAudit(this.anonymous, this.secured).report().conserved()).isTrue();
+	}
+
+	@Test
+	void aNodeZkCliCreatedOpenToAllIsClosedWhenTheAuditStarts() throws Exception {
+		this.anonymous.create().forPath("/bank_deposit", bytes("1000"));
+
+		customer("s3cret").read();
+
+		assertThatExceptionOfType(KeeperException.NoAuthException.class)
+			.isThrownBy(() -> this.anonymous.setData().forPath("/bank_deposit", bytes("0")));
+	}
+
+	@Test
+	void aCustomerWithTheWrongPasswordChangesNothing() throws Exception {
+		DepositAccount alice = customer("s3cret");
+		Snapshot read = alice.read();
+		DepositAccount impostor = new DepositAccount(
+				this.clients.connectAs(this.server.getConnectString(), "bank", "guess"), this.secured, "Alice",
+				new StopSignal());
+
+		CommitResult result = impostor.commit(Operation.withdraw(new BigDecimal("1000.00")), read);
+
+		assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(result.reason()).contains("NoAuth");
+		assertThat(new String(this.anonymous.getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
+			.isEqualTo("1000");
+	}
+
+	private DepositAccount customer(String password) throws InterruptedException {
+		return new DepositAccount(this.clients.connectAs(this.server.getConnectString(), "bank", password),
+				this.secured, "Alice", new StopSignal());
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}
