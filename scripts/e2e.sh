@@ -68,7 +68,13 @@ command -v npx >/dev/null || fail "npx (Node.js) is needed for the Dockerfile li
 # ---------------------------------------------------------------------------------------------
 step "static checks: compose file, Prometheus configuration and rules, dashboard, Dockerfile"
 docker-compose -f docker-compose.yml config -q || fail "docker-compose config rejects docker-compose.yml"
+docker-compose -f docker-compose.yml -f docker-compose.ensemble.yml config -q \
+  || fail "docker-compose config rejects the ensemble variant"
 promtool check config prometheus/prometheus.yml >/dev/null || fail "promtool check config"
+mkdir -p "$work/ensemble"
+cp prometheus/prometheus.yml prometheus/alerts.yml "$work/ensemble/"
+cp prometheus/zookeeper-ensemble-targets.yml "$work/ensemble/zookeeper-targets.yml"
+promtool check config "$work/ensemble/prometheus.yml" >/dev/null || fail "promtool check config (ensemble targets)"
 promtool check rules prometheus/alerts.yml >/dev/null || fail "promtool check rules"
 
 # Every dashboard expression, with Grafana's variables given values, one per line.
@@ -135,6 +141,17 @@ second=$(config/zookeeper/init-deposit.sh "127.0.0.1:$zookeeper_port" /bank_depo
 [[ $first == created* && $second == *"already exists"* ]] || fail "init is not idempotent: '$first' then '$second'"
 step "  $first; then: $second"
 
+step "the init with credentials: only that user may change the node, anyone may read it"
+secured=$(BANK_ZOOKEEPERAUTH_USERNAME=bank BANK_ZOOKEEPERAUTH_PASSWORD=e2e-only \
+  config/zookeeper/init-deposit.sh "127.0.0.1:$zookeeper_port" /bank_deposit_secured 1000) || fail "secured init failed"
+zkcli() { printf '%s\n' "$@" | "$ZKCLI" -server "127.0.0.1:$zookeeper_port" 2>&1; }
+grep -q "Insufficient permission" <<<"$(zkcli "set /bank_deposit_secured 0")" \
+  || fail "an unauthenticated zkCli.sh set was not refused"
+grep -qx "1000" <<<"$(zkcli "get /bank_deposit_secured")" || fail "an unauthenticated read was refused"
+grep -q "Insufficient permission" <<<"$(zkcli "addauth digest bank:e2e-only" "set /bank_deposit_secured 1000")" \
+  && fail "the authenticated user was refused"
+step "  $secured; unauthenticated set refused, read allowed, authenticated set allowed"
+
 # ---------------------------------------------------------------------------------------------
 for customer in alice bob chuck; do
   step "customer $customer on 127.0.0.1:${customer_port[$customer]}"
@@ -163,8 +180,9 @@ cp prometheus/alerts.yml "$work/prometheus/"
 sed -e "s/\"alice:8080\"/\"127.0.0.1:${customer_port[alice]}\"/" \
     -e "s/\"bob:8080\"/\"127.0.0.1:${customer_port[bob]}\"/" \
     -e "s/\"chuck:8080\"/\"127.0.0.1:${customer_port[chuck]}\"/" \
-    -e "s/\"zookeeper:7000\"/\"127.0.0.1:$zookeeper_metrics_port\"/" \
     prometheus/prometheus.yml >"$work/prometheus/prometheus.yml"
+sed -e "s/\"zookeeper:7000\"/\"127.0.0.1:$zookeeper_metrics_port\"/" \
+    prometheus/zookeeper-targets.yml >"$work/prometheus/zookeeper-targets.yml"
 promtool check config "$work/prometheus/prometheus.yml" >/dev/null || fail "the rewritten configuration"
 prometheus --config.file="$work/prometheus/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
   --web.listen-address="127.0.0.1:$prometheus_port" >"$work/prometheus.log" 2>&1 &
