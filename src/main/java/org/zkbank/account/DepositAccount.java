@@ -238,11 +238,11 @@ public final class DepositAccount {
 					boolean waiting = ex.problem() == DepositException.Problem.ZOOKEEPER_UNAVAILABLE && !stopped()
 							&& !overdue();
 					if (!resolving && !waiting) {
-						if (this.pendingVersion >= 0) {
-							log.error("{}: stopped before ZooKeeper answered; whether {} was applied is recorded in the audit",
-									DepositAccount.this.customer, this.operation);
-						}
 						this.failure = ex.getMessage();
+						if (this.pendingVersion >= 0) {
+							this.failure = "stopped before its lost reply was resolved; whether it was applied is in the audit";
+							log.error("{}: {} {}", DepositAccount.this.customer, this.operation, this.failure);
+						}
 						return false;
 					}
 					DepositAccount.this.stop.pause(retry().maxBackoff());

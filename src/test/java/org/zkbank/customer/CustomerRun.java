@@ -186,13 +186,16 @@ final class CustomerRun implements AutoCloseable {
 		long rejected = all.stream().filter((result) -> result.outcome() == Outcome.REJECTED).count();
 		long failed = all.stream().filter((result) -> result.outcome() == Outcome.FAILED).count();
 		System.out.printf(
-				"fault test [%s]: %d operations: %d committed, %d rejected, %d failed (not applied), %d applied "
-						+ "but unreported (killed); %d conflicts, %d lost replies resolved, max %d attempts; "
+				"fault test [%s]: %d operations: %d committed, %d rejected, %d failed, %d applied "
+						+ "but unreported (killed); %d conflicts, %d with a lost reply, max %d attempts; "
 						+ "balance %s at version %d, conserved%n",
 				fault, all.size(), committed, rejected, failed, unreported, all.stream().mapToInt(CommitResult::conflicts).sum(),
 				all.stream().filter(CommitResult::ambiguous).count(),
 				all.stream().mapToInt(CommitResult::attempts).max().orElse(0), report.balance(), report.version());
-		System.out.printf("fault test [%s]: commits per customer %s%n", fault, commitsByCustomer());
+		System.out.printf("fault test [%s]: commits per customer %s; failed because %s%n", fault, commitsByCustomer(),
+				all.stream()
+					.filter((result) -> result.outcome() == Outcome.FAILED)
+					.collect(Collectors.groupingBy(CommitResult::reason, TreeMap::new, Collectors.counting())));
 	}
 
 }
