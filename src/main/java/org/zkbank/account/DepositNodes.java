@@ -42,12 +42,15 @@ final class DepositNodes {
 
 	private final String auditPath;
 
+	private final boolean secured;
+
 	private final List<ACL> acl;
 
 	DepositNodes(CuratorFramework client, BankProperties properties) {
 		this.client = client;
 		this.depositPath = properties.depositPath();
 		this.auditPath = properties.auditPath();
+		this.secured = properties.zookeeperAuth().enabled();
 		this.acl = acl(properties.zookeeperAuth());
 	}
 
@@ -117,7 +120,7 @@ final class DepositNodes {
 					create(this.auditPath, opening));
 		}
 		try {
-			if (balance instanceof OpResult.GetDataResult && this.acl != ZooDefs.Ids.OPEN_ACL_UNSAFE) {
+			if (balance instanceof OpResult.GetDataResult && this.secured) {
 				// a node created by zkCli is open to all: from now on only the customers may change it
 				connected().setACL(this.depositPath, this.acl, -1);
 			}
