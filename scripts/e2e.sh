@@ -13,10 +13,9 @@
 # Usage: scripts/e2e.sh [SECONDS_OF_TRAFFIC]   (default 40)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/zookeeper.sh
 
 traffic_seconds="${1:-40}"
-zookeeper_version=3.8.0      # Debian bookworm's zookeeper, and the compose image's version
-prometheus_client_version=0.9.0
 dockerfile_linter=dockerfile-utils@0.16.3
 
 work=$(mktemp -d)
@@ -25,7 +24,7 @@ pids=()
 step() { echo "e2e: $*"; }
 fail() {
   echo "e2e: FAILED: $*" >&2
-  for log in "$work"/*.log; do
+  for log in "$work"/*.log "$work"/zookeeper/*.log; do
     [ -f "$log" ] && { echo "--- last lines of $(basename "$log")" >&2; tail -n 15 "$log" >&2; }
   done
   exit 1
@@ -38,7 +37,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # Waits until a command succeeds, up to a number of seconds.
 wait_for() {
@@ -103,36 +101,9 @@ zookeeper_port=$(free_port); zookeeper_metrics_port=$(free_port); prometheus_por
 declare -A customer_port=([alice]=$(free_port) [bob]=$(free_port) [chuck]=$(free_port))
 
 step "ZooKeeper $zookeeper_version (Debian) on 127.0.0.1:$zookeeper_port, metrics on :$zookeeper_metrics_port"
-# Debian's package lacks the Prometheus metrics provider that the official image ships: take
-# the same version's jars from Maven Central.
-mkdir -p "$work/zookeeper/conf" "$work/zookeeper/data" "$work/zookeeper/lib"
-for artifact in org.apache.zookeeper:zookeeper-prometheus-metrics:$zookeeper_version \
-    io.prometheus:simpleclient:$prometheus_client_version \
-    io.prometheus:simpleclient_common:$prometheus_client_version \
-    io.prometheus:simpleclient_hotspot:$prometheus_client_version \
-    io.prometheus:simpleclient_servlet:$prometheus_client_version; do
-  ./mvnw --batch-mode --no-transfer-progress -q dependency:copy -Dartifact="$artifact" \
-    -DoutputDirectory="$work/zookeeper/lib" || fail "could not fetch $artifact"
-done
-cat >"$work/zookeeper/conf/zoo.cfg" <<EOF
-tickTime=2000
-dataDir=$work/zookeeper/data
-clientPort=$zookeeper_port
-clientPortAddress=127.0.0.1
-4lw.commands.whitelist=ruok,mntr,srvr
-admin.enableServer=false
-metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider
-metricsProvider.httpHost=127.0.0.1
-metricsProvider.httpPort=$zookeeper_metrics_port
-EOF
-classpath="$work/zookeeper/conf:/usr/share/java/zookeeper.jar:/usr/share/java/servlet-api.jar"
-for jar in "$work"/zookeeper/lib/*.jar; do classpath="$classpath:$jar"; done
-java -cp "$classpath" -Dzookeeper.log.dir="$work" org.apache.zookeeper.server.quorum.QuorumPeerMain \
-  "$work/zookeeper/conf/zoo.cfg" >"$work/zookeeper.log" 2>&1 &
-pids+=($!)
-# The compose healthcheck, verbatim but for the port.
-zookeeper_healthy() { echo ruok | nc -w 2 127.0.0.1 "$zookeeper_port" | grep -q imok; }
-wait_for 30 "ZooKeeper answering ruok with imok" zookeeper_healthy
+start_zookeeper "$work/zookeeper" "$zookeeper_port" "$zookeeper_metrics_port" || fail "could not start ZooKeeper"
+pids+=("$ZOOKEEPER_PID")
+wait_for 30 "ZooKeeper answering ruok with imok" zookeeper_healthy "$zookeeper_port"
 
 step "initialising /bank_deposit with the compose init script, twice"
 export ZKCLI=/usr/share/zookeeper/bin/zkCli.sh

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The contention benchmark: the zk-bank commit path next to Curator's DistributedAtomicLong, a
+# plain read-then-versioned-write loop and the server's raw write ceilings, in one JVM, one run.
+#   scripts/bench.sh           in-process server and Debian's standalone ZooKeeper (forceSync=no),
+#                              median of 3 runs of 5 s per row; writes BENCHMARKS.md (about 15 minutes)
+#   scripts/bench.sh --quick   in-process server only, one run of 1 s per row: a smoke run
+# Every process it starts is stopped on exit, also on failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/zookeeper.sh
+
+quick=false
+[ "${1:-}" = "--quick" ] && quick=true
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+./mvnw --batch-mode --no-transfer-progress -q -DskipTests test-compile
+./mvnw --batch-mode --no-transfer-progress -q dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$work/classpath" >/dev/null
+
+arguments=()
+if $quick; then
+  arguments+=(--quick)
+else
+  if [ ! -x /usr/share/zookeeper/bin/zkCli.sh ] || ! command -v nc >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zookeeper netcat-openbsd >/dev/null
+  fi
+  port=$(free_port)
+  start_zookeeper "$work/zookeeper" "$port" "" "forceSync=no"
+  pids+=("$ZOOKEEPER_PID")
+  for _ in $(seq 30); do zookeeper_healthy "$port" && break; sleep 1; done
+  zookeeper_healthy "$port" || { echo "bench: ZooKeeper did not start" >&2; exit 1; }
+  arguments+=(--connect "127.0.0.1:$port" "standalone $zookeeper_version" --write BENCHMARKS.md)
+fi
+java -Xmx2g -cp "target/test-classes:target/classes:$(cat "$work/classpath")" \
+  org.zkbank.customer.ContentionBenchmark "${arguments[@]}"

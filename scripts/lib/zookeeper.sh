@@ -1,0 +1,50 @@
+# Shell functions shared by scripts/e2e.sh and scripts/bench.sh. Source it from the repository root.
+
+# A free TCP port on the loopback address.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+zookeeper_version=3.8.0        # Debian bookworm's zookeeper, and the compose image's version
+prometheus_client_version=0.9.0
+
+# Starts Debian's ZooKeeper (package zookeeper) as a standalone server in the background, on
+# 127.0.0.1:PORT, with its data under DIR, and sets ZOOKEEPER_PID.
+# With METRICS_PORT, ZooKeeper's Prometheus metrics provider serves there; Debian's package lacks
+# it, so the same version's jars come from Maven Central. Further arguments are zoo.cfg lines.
+# Usage: start_zookeeper DIR PORT [METRICS_PORT] [CONFIG_LINE...]
+start_zookeeper() {
+  local dir=$1 port=$2 metrics_port=${3:-}
+  shift 2; [ $# -gt 0 ] && shift
+  mkdir -p "$dir/conf" "$dir/data" "$dir/lib"
+  {
+    echo "tickTime=2000"
+    echo "dataDir=$dir/data"
+    echo "clientPort=$port"
+    echo "clientPortAddress=127.0.0.1"
+    echo "4lw.commands.whitelist=ruok,mntr,srvr"
+    echo "admin.enableServer=false"
+    if [ -n "$metrics_port" ]; then
+      echo "metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider"
+      echo "metricsProvider.httpHost=127.0.0.1"
+      echo "metricsProvider.httpPort=$metrics_port"
+    fi
+    printf '%s\n' "$@"
+  } >"$dir/conf/zoo.cfg"
+  local classpath="$dir/conf:/usr/share/java/zookeeper.jar:/usr/share/java/servlet-api.jar" artifact jar
+  if [ -n "$metrics_port" ]; then
+    for artifact in org.apache.zookeeper:zookeeper-prometheus-metrics:$zookeeper_version \
+        io.prometheus:simpleclient:$prometheus_client_version \
+        io.prometheus:simpleclient_common:$prometheus_client_version \
+        io.prometheus:simpleclient_hotspot:$prometheus_client_version \
+        io.prometheus:simpleclient_servlet:$prometheus_client_version; do
+      ./mvnw --batch-mode --no-transfer-progress -q dependency:copy -Dartifact="$artifact" \
+        -DoutputDirectory="$dir/lib" || return 1
+    done
+    for jar in "$dir"/lib/*.jar; do classpath="$classpath:$jar"; done
+  fi
+  java -cp "$classpath" -Dzookeeper.log.dir="$dir" org.apache.zookeeper.server.quorum.QuorumPeerMain \
+    "$dir/conf/zoo.cfg" >"$dir/zookeeper.log" 2>&1 &
+  ZOOKEEPER_PID=$!
+}
+
+# Succeeds when the server on 127.0.0.1:PORT answers ruok with imok (the compose healthcheck).
+zookeeper_healthy() { echo ruok | nc -w 2 127.0.0.1 "$1" | grep -q imok; }
