@@ -12,14 +12,7 @@ source scripts/lib/zookeeper.sh
 quick=false
 [ "${1:-}" = "--quick" ] && quick=true
 work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+clean_up_on_exit "$work"
 
 ./mvnw --batch-mode --no-transfer-progress -q -DskipTests test-compile
 ./mvnw --batch-mode --no-transfer-progress -q dependency:build-classpath -Dmdep.includeScope=test \

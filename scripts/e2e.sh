@@ -19,7 +19,6 @@ traffic_seconds="${1:-40}"
 dockerfile_linter=dockerfile-utils@0.16.3
 
 work=$(mktemp -d)
-pids=()
 
 step() { echo "e2e: $*"; }
 fail() {
@@ -29,13 +28,7 @@ fail() {
   done
   exit 1
 }
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+clean_up_on_exit "$work"
 
 
 # Waits until a command succeeds, up to a number of seconds.

@@ -1,5 +1,16 @@
 # Shell functions shared by scripts/e2e.sh and scripts/bench.sh. Source it from the repository root.
 
+# Processes a script started; clean_up_on_exit stops them all, and removes the work folder,
+# however the script ends.
+pids=()
+clean_up_on_exit() {
+  local work=$1
+  trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+        for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+        rm -rf "'"$work"'"' EXIT
+  trap 'exit 130' INT TERM
+}
+
 # A free TCP port on the loopback address.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
