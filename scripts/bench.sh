@@ -27,7 +27,7 @@ else
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zookeeper netcat-openbsd >/dev/null
   fi
   port=$(free_port)
-  start_zookeeper "$work/zookeeper" "$port" "" "forceSync=no"
+  start_zookeeper "$work/zookeeper" "$port" "" "forceSync=no" "maxClientCnxns=0"  # 64 clients, one address
   pids+=("$ZOOKEEPER_PID")
   for _ in $(seq 30); do zookeeper_healthy "$port" && break; sleep 1; done
   zookeeper_healthy "$port" || { echo "bench: ZooKeeper did not start" >&2; exit 1; }

@@ -107,13 +107,17 @@ final class Customer {
 	}
 
 	private void log(CommitResult result) {
+		boolean failed = result.outcome() == CommitResult.Outcome.FAILED;
+		if (failed ? !log.isWarnEnabled() : !log.isInfoEnabled()) {
+			return; // the line costs more than a commit's bookkeeping: build it only to print it
+		}
 		String figures = "(version %d, attempts %d, conflicts %d%s)".formatted(result.version(), result.attempts(),
 				result.conflicts(), result.ambiguous() ? ", lost reply resolved" : "");
 		if (result.committed()) {
 			log.info("{} {} committed: balance {} -> {} {}", name(), result.operation(),
 					Money.format(result.balanceBefore()), Money.format(result.balanceAfter()), figures);
 		}
-		else if (result.outcome() == CommitResult.Outcome.REJECTED) {
+		else if (!failed) {
 			log.info("{} {} rejected, {} {}", name(), result.operation(), result.reason(), figures);
 		}
 		else {

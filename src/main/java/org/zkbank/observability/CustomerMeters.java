@@ -2,7 +2,9 @@ package org.zkbank.observability;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.Counter;
@@ -42,6 +44,12 @@ public final class CustomerMeters {
 
 	private final DistributionSummary attempts;
 
+	private final Map<OperationType, Counter> amounts = new EnumMap<>(OperationType.class);
+
+	private final Map<OperationType, Map<Outcome, Counter>> operations = new EnumMap<>(OperationType.class);
+
+	private final Map<OperationType, Map<Outcome, Timer>> durations = new EnumMap<>(OperationType.class);
+
 	CustomerMeters(MeterRegistry registry, String customer) {
 		this.registry = registry;
 		this.customer = customer;
@@ -66,11 +74,29 @@ public final class CustomerMeters {
 			.description("The last balance this customer saw")
 			.tag("customer", customer)
 			.register(registry);
+		// every meter is made once, here, so recording an operation looks nothing up
 		for (OperationType type : OperationType.values()) {
-			amount(type);
+			this.amounts.put(type, Counter.builder("bank.amount")
+				.description("Money committed")
+				.tags("customer", customer, "type", type.tag())
+				.register(registry));
+			Map<Outcome, Counter> counters = new EnumMap<>(Outcome.class);
+			Map<Outcome, Timer> timers = new EnumMap<>(Outcome.class);
 			for (Outcome outcome : Outcome.values()) {
-				operations(type, outcome);
+				counters.put(outcome, Counter.builder("bank.operations")
+					.description("Operations by how they ended")
+					.tags("customer", customer, "type", type.tag(), "outcome", outcome.tag())
+					.register(registry));
+				timers.put(outcome, Timer.builder("bank.operation.duration")
+					.description("From the first commit of an operation to its outcome")
+					.tags("customer", customer, "type", type.tag(), "outcome", outcome.tag())
+					.publishPercentileHistogram()
+					.minimumExpectedValue(Duration.ofMillis(1))
+					.maximumExpectedValue(Duration.ofSeconds(30))
+					.register(registry));
 			}
+			this.operations.put(type, counters);
+			this.durations.put(type, timers);
 		}
 	}
 
@@ -80,7 +106,8 @@ public final class CustomerMeters {
 
 	public void record(CommitResult result) {
 		OperationType type = result.operation().type();
-		operations(type, result.outcome()).increment();
+		this.operations.get(type).get(result.outcome()).increment();
+		this.durations.get(type).get(result.outcome()).record(result.duration());
 		this.conflicts.increment(result.conflicts());
 		this.retries.increment(Math.max(0, result.attempts() - 1));
 		this.attempts.record(result.attempts());
@@ -88,19 +115,11 @@ public final class CustomerMeters {
 			this.ambiguous.increment();
 		}
 		if (result.committed()) {
-			amount(type).increment(result.operation().amount().doubleValue());
+			this.amounts.get(type).increment(result.operation().amount().doubleValue());
 		}
 		if (result.balanceAfter() != null) {
 			this.balance.set(result.balanceAfter());
 		}
-		Timer.builder("bank.operation.duration")
-			.description("From the first commit of an operation to its outcome")
-			.tags("customer", this.customer, "type", type.tag(), "outcome", result.outcome().tag())
-			.publishPercentileHistogram()
-			.minimumExpectedValue(Duration.ofMillis(1))
-			.maximumExpectedValue(Duration.ofSeconds(30))
-			.register(this.registry)
-			.record(result.duration());
 	}
 
 	public void problem(DepositException.Problem problem) {
@@ -109,20 +128,6 @@ public final class CustomerMeters {
 			.tags("customer", this.customer, "problem", problem.name().toLowerCase(Locale.ROOT))
 			.register(this.registry)
 			.increment();
-	}
-
-	private Counter operations(OperationType type, Outcome outcome) {
-		return Counter.builder("bank.operations")
-			.description("Operations by how they ended")
-			.tags("customer", this.customer, "type", type.tag(), "outcome", outcome.tag())
-			.register(this.registry);
-	}
-
-	private Counter amount(OperationType type) {
-		return Counter.builder("bank.amount")
-			.description("Money committed")
-			.tags("customer", this.customer, "type", type.tag())
-			.register(this.registry);
 	}
 
 }
