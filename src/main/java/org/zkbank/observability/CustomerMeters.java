@@ -53,18 +53,9 @@ public final class CustomerMeters {
 	CustomerMeters(MeterRegistry registry, String customer) {
 		this.registry = registry;
 		this.customer = customer;
-		this.conflicts = Counter.builder("bank.conflicts")
-			.description("Commits refused because another commit came first")
-			.tag("customer", customer)
-			.register(registry);
-		this.retries = Counter.builder("bank.retries")
-			.description("Commits sent again for the same operation")
-			.tag("customer", customer)
-			.register(registry);
-		this.ambiguous = Counter.builder("bank.ambiguous.commits")
-			.description("Commits whose result was lost and then resolved")
-			.tag("customer", customer)
-			.register(registry);
+		this.conflicts = counter("bank.conflicts", "Commits refused because another commit came first");
+		this.retries = counter("bank.retries", "Commits sent again for the same operation");
+		this.ambiguous = counter("bank.ambiguous.commits", "Commits whose result was lost and then resolved");
 		this.attempts = DistributionSummary.builder("bank.operation.attempts")
 			.description("Commits sent per operation")
 			.tag("customer", customer)
@@ -76,17 +67,12 @@ public final class CustomerMeters {
 			.register(registry);
 		// every meter is made once, here, so recording an operation looks nothing up
 		for (OperationType type : OperationType.values()) {
-			this.amounts.put(type, Counter.builder("bank.amount")
-				.description("Money committed")
-				.tags("customer", customer, "type", type.tag())
-				.register(registry));
+			this.amounts.put(type, counter("bank.amount", "Money committed", "type", type.tag()));
 			Map<Outcome, Counter> counters = new EnumMap<>(Outcome.class);
 			Map<Outcome, Timer> timers = new EnumMap<>(Outcome.class);
 			for (Outcome outcome : Outcome.values()) {
-				counters.put(outcome, Counter.builder("bank.operations")
-					.description("Operations by how they ended")
-					.tags("customer", customer, "type", type.tag(), "outcome", outcome.tag())
-					.register(registry));
+				counters.put(outcome, counter("bank.operations", "Operations by how they ended", "type", type.tag(),
+						"outcome", outcome.tag()));
 				timers.put(outcome, Timer.builder("bank.operation.duration")
 					.description("From the first commit of an operation to its outcome")
 					.tags("customer", customer, "type", type.tag(), "outcome", outcome.tag())
@@ -123,11 +109,17 @@ public final class CustomerMeters {
 	}
 
 	public void problem(DepositException.Problem problem) {
-		Counter.builder("bank.problems")
-			.description("Reads that found the deposit unusable")
-			.tags("customer", this.customer, "problem", problem.name().toLowerCase(Locale.ROOT))
-			.register(this.registry)
+		counter("bank.problems", "Reads that found the deposit unusable", "problem",
+				problem.name().toLowerCase(Locale.ROOT))
 			.increment();
+	}
+
+	private Counter counter(String name, String description, String... tags) {
+		return Counter.builder(name)
+			.description(description)
+			.tag("customer", this.customer)
+			.tags(tags)
+			.register(this.registry);
 	}
 
 }
