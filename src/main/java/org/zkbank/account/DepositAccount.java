@@ -33,6 +33,8 @@ public final class DepositAccount {
 
 	private static final Logger log = LoggerFactory.getLogger(DepositAccount.class);
 
+	private static final String UNRESOLVED = "stopped before its lost reply was resolved; whether it was applied is in the audit";
+
 	private final DepositNodes nodes;
 
 	private final BankProperties properties;
@@ -137,7 +139,11 @@ public final class DepositAccount {
 				}
 				if (this.pendingVersion >= 0) {
 					if (basis.version() < this.pendingVersion) {
-						// a lagging server answered; only a newer view settles the lost write
+						// a lagging server answered (or an operator recreated the node); only a newer
+						// view settles the lost write
+						if (stopped()) {
+							return end(Outcome.FAILED, basis.balance(), basis.version(), null, UNRESOLVED);
+						}
 						this.current = null;
 						pause();
 						continue;
@@ -240,7 +246,7 @@ public final class DepositAccount {
 					if (!resolving && !waiting) {
 						this.failure = ex.getMessage();
 						if (this.pendingVersion >= 0) {
-							this.failure = "stopped before its lost reply was resolved; whether it was applied is in the audit";
+							this.failure = UNRESOLVED;
 							log.error("{}: {} {}", DepositAccount.this.customer, this.operation, this.failure);
 						}
 						return false;
