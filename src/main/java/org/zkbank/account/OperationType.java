@@ -20,7 +20,8 @@ public enum OperationType {
 		return this.tag;
 	}
 
-	BigDecimal apply(BigDecimal balance, BigDecimal amount) {
+	/** The balance after this operation of the given amount. */
+	public BigDecimal apply(BigDecimal balance, BigDecimal amount) {
 		return (this == DEPOSIT) ? balance.add(amount) : balance.subtract(amount);
 	}
 

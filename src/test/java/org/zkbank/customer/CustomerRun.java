@@ -22,7 +22,6 @@ import org.zkbank.account.CommitResult.Outcome;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositException;
-import org.zkbank.account.OperationType;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
 
@@ -154,8 +153,7 @@ final class CustomerRun implements AutoCloseable {
 		if (killedMidCommit.isEmpty()) {
 			BigDecimal expected = report.openingBalance();
 			for (CommitResult commit : commits) {
-				expected = (commit.operation().type() == OperationType.DEPOSIT) ? expected.add(commit.operation().amount())
-						: expected.subtract(commit.operation().amount());
+				expected = commit.operation().type().apply(expected, commit.operation().amount());
 			}
 			assertThat(report.balance()).as("independent sum of recorded commits").isEqualByComparingTo(expected);
 		}

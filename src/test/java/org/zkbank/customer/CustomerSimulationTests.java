@@ -21,7 +21,6 @@ import org.zkbank.account.CommitResult;
 import org.zkbank.account.CommitResult.Outcome;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
-import org.zkbank.account.OperationType;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
 import org.zkbank.support.ZooKeeperTestClients;
@@ -107,8 +106,7 @@ class CustomerSimulationTests {
 			assertThat(commit.version()).isEqualTo(i + 1);
 			assertThat(commit.balanceBefore()).isEqualByComparingTo(balance);
 			assertThat(commit.balanceAfter()).isNotNegative();
-			balance = (commit.operation().type() == OperationType.DEPOSIT)
-					? balance.add(commit.operation().amount()) : balance.subtract(commit.operation().amount());
+			balance = commit.operation().type().apply(balance, commit.operation().amount());
 			assertThat(commit.balanceAfter()).isEqualByComparingTo(balance);
 		}
 
