@@ -35,6 +35,8 @@ class BankConfigurationTests {
 			--bank.pace.think-min=5s            | bank.pace.thinkMinWithinMax     | bank.pace.think-min must not be longer than bank.pace.think-max
 			--bank.pace.think-max=-1s           | bank.pace.thinkMax              | must be longer than or equal to 0
 			--bank.pace.interval-max=soon       | bank.pace.interval-max          | is not a valid duration
+			--bank.pace.concurrency=0           | bank.pace.concurrency           | must be greater than or equal to 1
+			--bank.pace.concurrency=5000        | bank.pace.concurrency           | must be less than or equal to 1024
 			--bank.retry.max-attempts=0         | bank.retry.maxAttempts          | must be greater than 0
 			--bank.retry.initial-backoff=0s     | bank.retry.initialBackoff       | must be longer than or equal to 1 milli
 			--bank.retry.initial-backoff=5s     | bank.retry.initialBackoffWithinMax | bank.retry.initial-backoff must not be longer than bank.retry.max-backoff

@@ -31,25 +31,25 @@ public record AuditReport(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecima
 		@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal discrepancy, long unexplainedWrites, boolean conserved,
 		Map<String, CustomerAudit> customers) {
 
-	/** What one customer has committed. */
-	@JsonPropertyOrder({ "deposited", "withdrawn", "operations" })
+	/** What one customer has committed, in how many operations and how many writes of the balance. */
+	@JsonPropertyOrder({ "deposited", "withdrawn", "operations", "commits" })
 	public record CustomerAudit(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal deposited,
-			@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal withdrawn, long operations) {
+			@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal withdrawn, long operations, long commits) {
 	}
 
 	static AuditReport of(BigDecimal balance, int version, AuditOpening opening, Map<String, CustomerTotals> totals) {
 		BigDecimal expected = opening.openingBalance();
-		long operations = 0;
+		long commits = 0;
 		Map<String, CustomerAudit> customers = new TreeMap<>();
 		for (Map.Entry<String, CustomerTotals> entry : totals.entrySet()) {
 			CustomerTotals customer = entry.getValue();
 			expected = expected.add(customer.deposited()).subtract(customer.withdrawn());
-			operations += customer.operations();
+			commits += customer.commits();
 			customers.put(entry.getKey(), new CustomerAudit(Money.cents(customer.deposited()),
-					Money.cents(customer.withdrawn()), customer.operations()));
+					Money.cents(customer.withdrawn()), customer.operations(), customer.commits()));
 		}
 		BigDecimal discrepancy = balance.subtract(expected);
-		long unexplained = version - opening.openingVersion() - operations;
+		long unexplained = version - opening.openingVersion() - commits;
 		return new AuditReport(Money.cents(balance), version, Money.cents(opening.openingBalance()),
 				opening.openingVersion(), Money.cents(expected), Money.cents(discrepancy), unexplained,
 				discrepancy.signum() == 0 && unexplained == 0, customers);

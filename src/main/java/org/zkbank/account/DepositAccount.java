@@ -2,6 +2,7 @@ package org.zkbank.account;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -94,13 +95,39 @@ public final class DepositAccount {
 	 * @param basis the snapshot the operation was decided on, or {@code null} to read one first
 	 */
 	public CommitResult commit(Operation operation, Snapshot basis) {
-		return new Commit(operation, basis).run();
+		return commit(List.of(operation), basis).get(0);
 	}
 
-	/** The state of one operation on its way to an outcome. */
+	/**
+	 * Commits operations together, in one {@code multi} per attempt, and returns how each ended,
+	 * in their order. Each is checked in order against the running balance: a withdrawal that
+	 * does not fit is rejected alone, the others commit. The operations share their attempts,
+	 * conflicts and outcome of a lost reply: they are committed all at once or not at all. Calls
+	 * must not overlap; never throws.
+	 * @param basis the freshest snapshot the operations were decided on, or {@code null} to read
+	 * one first
+	 */
+	public List<CommitResult> commit(List<Operation> operations, Snapshot basis) {
+		return new Commit(operations, basis).run();
+	}
+
+	/**
+	 * What one attempt of a commit writes: the balance after each operation that fits, in order,
+	 * and the audit totals with each of those operations.
+	 */
+	private record Plan(Snapshot basis, List<BigDecimal> before, List<Boolean> fits, BigDecimal after,
+			CustomerTotals totals) {
+
+		boolean writes() {
+			return this.fits.contains(true);
+		}
+
+	}
+
+	/** The state of one commit of one or more operations on its way to an outcome. */
 	private final class Commit {
 
-		private final Operation operation;
+		private final List<Operation> operations;
 
 		private final long sequence = DepositAccount.this.sequence.incrementAndGet();
 
@@ -114,86 +141,102 @@ public final class DepositAccount {
 
 		private boolean ambiguous;
 
-		/** The balance version a write with a lost reply expected; while it is current, that write may land. */
-		private int pendingVersion = -1;
-
-		private BigDecimal pendingAfter;
+		/** The plan of a write whose reply was lost; while its balance version is current, that write may land. */
+		private Plan pending;
 
 		private String failure;
 
-		Commit(Operation operation, Snapshot basis) {
-			this.operation = operation;
+		Commit(List<Operation> operations, Snapshot basis) {
+			this.operations = List.copyOf(operations);
 			this.current = basis;
 		}
 
-		CommitResult run() {
+		List<CommitResult> run() {
 			while (true) {
 				if (this.current == null && !readAgain()) {
-					return end(Outcome.FAILED, null, -1, null, this.failure);
+					return failed(null, this.failure);
 				}
 				Snapshot basis = this.current;
 				if (basis.totals().hasCommitted(DepositAccount.this.instance, this.sequence)) {
 					log.info("{}: the lost reply was a commit; {} was applied once", DepositAccount.this.customer,
-							this.operation);
-					return end(Outcome.COMMITTED, this.pendingAfter, this.pendingVersion + 1, basis, null);
+							this.operations);
+					return ended(this.pending, this.pending.basis().version() + 1, basis);
 				}
-				if (this.pendingVersion >= 0) {
-					if (basis.version() < this.pendingVersion) {
+				if (this.pending != null) {
+					if (basis.version() < this.pending.basis().version()) {
 						// a lagging server answered (or an operator recreated the node); only a newer
 						// view settles the lost write
 						if (stopped()) {
-							return end(Outcome.FAILED, basis.balance(), basis.version(), null, UNRESOLVED);
+							return failed(basis, UNRESOLVED);
 						}
 						this.current = null;
 						pause();
 						continue;
 					}
-					if (basis.version() > this.pendingVersion) {
-						this.pendingVersion = -1; // the lost write can no longer apply
+					if (basis.version() > this.pending.basis().version()) {
+						this.pending = null; // the lost write can no longer apply
 					}
 				}
-				boolean settled = this.pendingVersion < 0;
-				if (settled && this.operation.type() == OperationType.WITHDRAW
-						&& this.operation.amount().compareTo(basis.balance()) > 0) {
-					return end(Outcome.REJECTED, basis.balance(), basis.version(), basis,
-							"insufficient funds: balance " + Money.format(basis.balance()));
+				// while a lost write may still land, only the same write (the same plan, from the
+				// same version) is sent again, so that at most one of them applies
+				boolean settled = this.pending == null;
+				Plan plan = plan(basis);
+				if (settled && !plan.writes()) {
+					return ended(plan, basis.version(), basis);
 				}
 				if (settled && this.attempts >= retry().maxAttempts()) {
-					return end(Outcome.FAILED, basis.balance(), basis.version(), null,
-							"gave up after " + this.attempts + " attempts");
+					return failed(basis, "gave up after " + this.attempts + " attempts");
 				}
 				if (settled && stopped() && this.attempts > 0) {
-					return end(Outcome.FAILED, basis.balance(), basis.version(), null, "stopped before it committed");
+					return failed(basis, "stopped before it committed");
 				}
-				Snapshot committed = attempt(basis);
+				Snapshot committed = attempt(plan);
 				if (committed != null) {
-					return end(Outcome.COMMITTED, committed.balance(), committed.version(), committed, null);
+					return ended(plan, committed.version(), committed);
 				}
 				if (this.failure != null) {
-					return end(Outcome.FAILED, basis.balance(), basis.version(), null, this.failure);
+					return failed(basis, this.failure);
 				}
 			}
 		}
 
+		private Plan plan(Snapshot basis) {
+			List<BigDecimal> before = new ArrayList<>(this.operations.size());
+			List<Boolean> fits = new ArrayList<>(this.operations.size());
+			List<Operation> committing = new ArrayList<>(this.operations.size());
+			BigDecimal balance = basis.balance();
+			for (Operation operation : this.operations) {
+				boolean fit = operation.type() == OperationType.DEPOSIT || operation.amount().compareTo(balance) <= 0;
+				before.add(balance);
+				fits.add(fit);
+				if (fit) {
+					balance = operation.type().apply(balance, operation.amount());
+					committing.add(operation);
+				}
+			}
+			return new Plan(basis, before, fits, balance,
+					basis.totals().plus(committing, DepositAccount.this.instance, this.sequence));
+		}
+
 		/** Sends one versioned write; returns the new snapshot, or {@code null} to go round again. */
-		private Snapshot attempt(Snapshot basis) {
+		private Snapshot attempt(Plan plan) {
 			this.attempts++;
-			BigDecimal after = this.operation.type().apply(basis.balance(), this.operation.amount());
-			CustomerTotals totals = basis.totals().plus(this.operation, DepositAccount.this.instance, this.sequence);
+			Snapshot basis = plan.basis();
 			String customerPath = DepositAccount.this.nodes.customerPath(DepositAccount.this.customer);
-			Op writeTotals = (basis.totalsVersion() == Snapshot.NO_NODE) ? DepositAccount.this.nodes.create(customerPath, totals)
-					: Op.setData(customerPath, AuditCodec.encode(totals), basis.totalsVersion());
+			Op writeTotals = (basis.totalsVersion() == Snapshot.NO_NODE)
+					? DepositAccount.this.nodes.create(customerPath, plan.totals())
+					: Op.setData(customerPath, AuditCodec.encode(plan.totals()), basis.totalsVersion());
 			try {
 				List<OpResult> results = DepositAccount.this.nodes.write(List.of(
-						Op.setData(DepositAccount.this.nodes.depositPath(), Money.encode(after), basis.version()),
+						Op.setData(DepositAccount.this.nodes.depositPath(), Money.encode(plan.after()), basis.version()),
 						writeTotals));
 				int version = ((OpResult.SetDataResult) results.get(0)).getStat().getVersion();
 				int totalsVersion = (results.get(1) instanceof OpResult.SetDataResult set) ? set.getStat().getVersion()
 						: 0;
-				return new Snapshot(after, version, totals, totalsVersion);
+				return new Snapshot(plan.after(), version, plan.totals(), totalsVersion);
 			}
 			catch (KeeperException.BadVersionException | KeeperException.NodeExistsException ex) {
-				if (this.pendingVersion < 0) {
+				if (this.pending == null) {
 					this.conflicts++; // with a lost write pending, the winner may be that write itself
 				}
 			}
@@ -205,11 +248,11 @@ public final class DepositAccount {
 					this.failure = DepositNodes.failure(ex).getMessage(); // refused: certainly not applied
 					return null;
 				}
-				lost(basis, after, ex);
+				lost(plan, ex);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				lost(basis, after, ex);
+				lost(plan, ex);
 			}
 			catch (DepositException ex) {
 				// not connected: nothing was sent
@@ -219,13 +262,13 @@ public final class DepositAccount {
 			return null;
 		}
 
-		private void lost(Snapshot basis, BigDecimal after, Exception ex) {
+		private void lost(Plan plan, Exception ex) {
 			this.ambiguous = true;
-			this.pendingVersion = basis.version();
-			this.pendingAfter = after;
+			this.pending = plan;
 			log.warn("{}: the result of {} at version {} was lost ({}); finding out whether it was applied",
-					DepositAccount.this.customer, this.operation, basis.version(), ex.getMessage());
+					DepositAccount.this.customer, this.operations, plan.basis().version(), ex.getMessage());
 		}
+
 
 		/**
 		 * Reads a fresh snapshot. While a lost write is unresolved it keeps trying, whatever the
@@ -240,14 +283,14 @@ public final class DepositAccount {
 					return true;
 				}
 				catch (DepositException ex) {
-					boolean resolving = this.pendingVersion >= 0 && !stopped();
+					boolean resolving = this.pending != null && !stopped();
 					boolean waiting = ex.problem() == DepositException.Problem.ZOOKEEPER_UNAVAILABLE && !stopped()
 							&& !overdue();
 					if (!resolving && !waiting) {
 						this.failure = ex.getMessage();
-						if (this.pendingVersion >= 0) {
+						if (this.pending != null) {
 							this.failure = UNRESOLVED;
-							log.error("{}: {} {}", DepositAccount.this.customer, this.operation, this.failure);
+							log.error("{}: {} {}", DepositAccount.this.customer, this.operations, this.failure);
 						}
 						return false;
 					}
@@ -278,12 +321,37 @@ public final class DepositAccount {
 			return DepositAccount.this.stop.isStopped() || Thread.currentThread().isInterrupted();
 		}
 
-		/** @param balance the balance after a commit, else the last balance read ({@code null} if none) */
-		private CommitResult end(Outcome outcome, BigDecimal balance, int version, Snapshot next, String reason) {
-			BigDecimal before = (outcome != Outcome.COMMITTED) ? balance
-					: this.operation.type().apply(balance, this.operation.amount().negate());
-			return new CommitResult(this.operation, outcome, before, balance, version, this.attempts, this.conflicts,
-					this.ambiguous, Duration.ofNanos(System.nanoTime() - this.started), next, reason);
+		/**
+		 * How each operation ended by the given plan: committed if it fit, else rejected.
+		 * @param version the balance version after the plan's write, or of its basis when it wrote nothing
+		 * @param next what the customer may commit with next
+		 */
+		private List<CommitResult> ended(Plan plan, int version, Snapshot next) {
+			Duration duration = Duration.ofNanos(System.nanoTime() - this.started);
+			List<CommitResult> results = new ArrayList<>(this.operations.size());
+			for (int i = 0; i < this.operations.size(); i++) {
+				Operation operation = this.operations.get(i);
+				BigDecimal before = plan.before().get(i);
+				results.add(plan.fits().get(i)
+						? new CommitResult(operation, Outcome.COMMITTED, before,
+								operation.type().apply(before, operation.amount()), version, this.attempts,
+								this.conflicts, this.ambiguous, duration, next, null)
+						: new CommitResult(operation, Outcome.REJECTED, before, before, version, this.attempts,
+								this.conflicts, this.ambiguous, duration, next,
+								"insufficient funds: balance " + Money.format(before)));
+			}
+			return results;
+		}
+
+		/** Every operation failed, not applied. @param last the last snapshot read, {@code null} if none */
+		private List<CommitResult> failed(Snapshot last, String reason) {
+			BigDecimal balance = (last != null) ? last.balance() : null;
+			int version = (last != null) ? last.version() : -1;
+			Duration duration = Duration.ofNanos(System.nanoTime() - this.started);
+			return this.operations.stream()
+				.map((operation) -> new CommitResult(operation, Outcome.FAILED, balance, balance, version,
+						this.attempts, this.conflicts, this.ambiguous, duration, null, reason))
+				.toList();
 		}
 
 	}

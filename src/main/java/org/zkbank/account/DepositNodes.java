@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * /bank_deposit              "1234.56"  the balance, a plain decimal string
  * /bank_deposit_audit        {"openingBalance":"1000","openingVersion":0}
- * /bank_deposit_audit/Alice  {"deposited":"..","withdrawn":"..","operations":17,"lastSequence":{..}}
+ * /bank_deposit_audit/Alice  {"deposited":"..","withdrawn":"..","operations":17,"commits":15,"lastSequence":{..}}
  * </pre>
  *
  * Reads of several nodes are one atomic {@code multiRead}; writes are one {@code multi}. Both are

@@ -3,6 +3,8 @@ package org.zkbank.customer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,7 +22,9 @@ import org.zkbank.observability.CustomerMeters;
 
 /**
  * One simulated customer: waits, reads the balance, thinks, then deposits or withdraws a random
- * amount, and logs one line per operation. All ZooKeeper work is the {@link DepositAccount}'s.
+ * amount, and logs one line per operation. With {@code bank.pace.concurrency} above 1 it does so
+ * from that many devices (threads) at once, whose waiting operations share commits
+ * ({@link GroupCommit}). All ZooKeeper work is the {@link DepositAccount}'s.
  */
 final class Customer {
 
@@ -38,8 +42,10 @@ final class Customer {
 
 	private final Duration problemWait;
 
+	private final GroupCommit commits;
+
 	/** What the customer knows; after its own commit with no wait since, it needs no read. */
-	private Snapshot view;
+	private volatile Snapshot view;
 
 	private volatile DepositException problem;
 
@@ -51,6 +57,7 @@ final class Customer {
 		this.meters = meters;
 		this.stop = stop;
 		this.problemWait = problemWait;
+		this.commits = new GroupCommit(account, this::committed);
 	}
 
 	String name() {
@@ -62,8 +69,27 @@ final class Customer {
 		return this.problem;
 	}
 
-	/** Operates until stopped; a deposit it cannot use is waited out, never crashed on. */
+	/** Operates from each device until stopped; a deposit it cannot use is waited out, never crashed on. */
 	void run() {
+		List<Thread> devices = new ArrayList<>();
+		for (int i = 2; i <= this.pace.concurrency(); i++) {
+			Thread device = new Thread(this::operateUntilStopped, Thread.currentThread().getName() + "-" + i);
+			devices.add(device);
+			device.start();
+		}
+		operateUntilStopped();
+		for (Thread device : devices) {
+			try {
+				device.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	private void operateUntilStopped() {
 		while (this.stop.pause(between(this.pace.intervalMin(), this.pace.intervalMax()))) {
 			try {
 				operate();
@@ -77,23 +103,29 @@ final class Customer {
 
 	/**
 	 * One operation: read (unless its own last commit is still fresh), think, choose, commit.
+	 * Devices may call it at once.
 	 * @return how it ended, or {@code null} if stopped while thinking (nothing was sent)
 	 * @throws DepositException when the balance cannot be read
 	 */
 	CommitResult operate() {
-		if (this.view == null || !this.pace.intervalMax().isZero()) {
-			this.view = this.account.read();
+		Snapshot seen = this.view;
+		if (seen == null || !this.pace.intervalMax().isZero()) {
+			seen = this.account.read();
+			this.view = seen;
 		}
-		this.meters.balanceSeen(this.view.balance());
+		this.meters.balanceSeen(seen.balance());
 		reportProblem(null);
 		if (!this.stop.pause(between(this.pace.thinkMin(), this.pace.thinkMax()))) {
 			return null;
 		}
-		CommitResult result = this.account.commit(choose(this.view.balance()), this.view);
-		this.view = result.snapshot();
-		this.meters.record(result);
-		log(result);
-		return result;
+		return this.commits.commit(choose(seen.balance()), seen);
+	}
+
+	/** Takes in the results of one commit, before its devices see them. */
+	private void committed(List<CommitResult> results) {
+		this.view = results.get(0).snapshot();
+		this.meters.record(results);
+		results.forEach(this::log);
 	}
 
 	private Operation choose(BigDecimal balance) {
@@ -126,7 +158,7 @@ final class Customer {
 	}
 
 	/** Logs a problem once when it starts and once when it ends, and counts each occurrence. */
-	private void reportProblem(DepositException current) {
+	private synchronized void reportProblem(DepositException current) {
 		DepositException previous = this.problem;
 		this.problem = current;
 		if (current != null) {

@@ -8,6 +8,8 @@ import java.util.List;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -44,11 +46,14 @@ public record CustomerProperties(
 	 * @param intervalMax the longest wait before an operation
 	 * @param thinkMin the shortest time between reading the balance and committing
 	 * @param thinkMax the longest time between reading the balance and committing
+	 * @param concurrency operations the customer runs at once, as from that many devices; those
+	 * waiting at the same time are committed together (group commit)
 	 */
 	public record Pace(@DefaultValue("1s") @NotNull @DurationMin(millis = 0) Duration intervalMin,
 			@DefaultValue("15s") @NotNull @DurationMin(millis = 0) Duration intervalMax,
 			@DefaultValue("500ms") @NotNull @DurationMin(millis = 0) Duration thinkMin,
-			@DefaultValue("4s") @NotNull @DurationMin(millis = 0) Duration thinkMax) {
+			@DefaultValue("4s") @NotNull @DurationMin(millis = 0) Duration thinkMax,
+			@DefaultValue("1") @Min(1) @Max(1024) int concurrency) {
 
 		@AssertTrue(message = "bank.pace.interval-min must not be longer than bank.pace.interval-max")
 		boolean isIntervalMinWithinMax() {

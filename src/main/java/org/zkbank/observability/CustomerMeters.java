@@ -3,6 +3,7 @@ package org.zkbank.observability;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,13 +23,15 @@ import org.zkbank.account.OperationType;
  * The meters of one customer. Prometheus names: {@code bank_conflicts_total},
  * {@code bank_retries_total}, {@code bank_operations_total{type,outcome}},
  * {@code bank_amount_total{type}}, {@code bank_balance}, {@code bank_operation_duration_seconds},
- * {@code bank_operation_attempts}, {@code bank_ambiguous_commits_total},
+ * {@code bank_operation_attempts}, {@code bank_commit_batch_size}, {@code bank_ambiguous_commits_total},
  * {@code bank_problems_total{problem}}. Money in meters is a double: exact money lives in ZooKeeper
  * and its audit, meters show trends.
  */
 public final class CustomerMeters {
 
 	private static final double[] ATTEMPT_BUCKETS = { 1, 2, 3, 4, 5, 7, 10, 15, 20, 50, 100 };
+
+	private static final double[] BATCH_BUCKETS = { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024 };
 
 	private final MeterRegistry registry;
 
@@ -43,6 +46,8 @@ public final class CustomerMeters {
 	private final Counter ambiguous;
 
 	private final DistributionSummary attempts;
+
+	private final DistributionSummary batchSize;
 
 	private final Map<OperationType, Counter> amounts = new EnumMap<>(OperationType.class);
 
@@ -60,6 +65,11 @@ public final class CustomerMeters {
 			.description("Commits sent per operation")
 			.tag("customer", customer)
 			.serviceLevelObjectives(ATTEMPT_BUCKETS)
+			.register(registry);
+		this.batchSize = DistributionSummary.builder("bank.commit.batch.size")
+			.description("Operations committed by one write (more than 1 with group commit)")
+			.tag("customer", customer)
+			.serviceLevelObjectives(BATCH_BUCKETS)
 			.register(registry);
 		Gauge.builder("bank.balance", this.balance, (seen) -> (seen.get() != null) ? seen.get().doubleValue() : Double.NaN)
 			.description("The last balance this customer saw")
@@ -90,21 +100,30 @@ public final class CustomerMeters {
 		this.balance.set(balance);
 	}
 
-	public void record(CommitResult result) {
-		OperationType type = result.operation().type();
-		this.operations.get(type).get(result.outcome()).increment();
-		this.durations.get(type).get(result.outcome()).record(result.duration());
-		this.conflicts.increment(result.conflicts());
-		this.retries.increment(Math.max(0, result.attempts() - 1));
-		this.attempts.record(result.attempts());
-		if (result.ambiguous()) {
+	/** Records the results of one commit: its operations share its attempts, conflicts and lost reply. */
+	public void record(List<CommitResult> commit) {
+		CommitResult shared = commit.get(0);
+		this.conflicts.increment(shared.conflicts());
+		this.retries.increment(Math.max(0, shared.attempts() - 1));
+		if (shared.ambiguous()) {
 			this.ambiguous.increment();
 		}
-		if (result.committed()) {
-			this.amounts.get(type).increment(result.operation().amount().doubleValue());
+		long committed = commit.stream().filter(CommitResult::committed).count();
+		if (committed > 0) {
+			this.batchSize.record(committed);
 		}
-		if (result.balanceAfter() != null) {
-			this.balance.set(result.balanceAfter());
+		for (CommitResult result : commit) {
+			OperationType type = result.operation().type();
+			this.operations.get(type).get(result.outcome()).increment();
+			this.durations.get(type).get(result.outcome()).record(result.duration());
+			this.attempts.record(result.attempts());
+			if (result.committed()) {
+				this.amounts.get(type).increment(result.operation().amount().doubleValue());
+			}
+		}
+		CommitResult last = commit.get(commit.size() - 1);
+		if (last.balanceAfter() != null) {
+			this.balance.set(last.balanceAfter());
 		}
 	}
 

@@ -2,6 +2,7 @@ package org.zkbank.account;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -64,6 +65,29 @@ class AmbiguousCommitTests {
 		AuditReport report = this.audit.report();
 		assertThat(report.balance()).isEqualByComparingTo("1100.00");
 		assertThat(report.customers().get("Alice").operations()).isEqualTo(1);
+		assertThat(report.conserved()).isTrue();
+	}
+
+	@Test
+	void aGroupCommitAppliedBeforeItsReplyWasLostEndsEachOperationOnceAsItsPlanSaid() throws Exception {
+		DepositAccount alice = behindProxy("Alice");
+		Snapshot read = alice.read();
+		this.proxy.loseNextCommitReply(false);
+
+		List<CommitResult> results = alice.commit(List.of(Operation.deposit(new BigDecimal("100.00")),
+				Operation.withdraw(new BigDecimal("5000.00")), Operation.withdraw(new BigDecimal("1.00"))), read);
+
+		assertThat(this.proxy.awaitFault(Duration.ZERO)).isTrue();
+		assertThat(results).extracting(CommitResult::outcome)
+			.containsExactly(Outcome.COMMITTED, Outcome.REJECTED, Outcome.COMMITTED);
+		assertThat(results).allSatisfy((result) -> {
+			assertThat(result.ambiguous()).isTrue();
+			assertThat(result.attempts()).isEqualTo(1);
+		});
+		AuditReport report = this.audit.report();
+		assertThat(report.balance()).isEqualByComparingTo("1099.00");
+		assertThat(report.version()).isEqualTo(read.version() + 1);
+		assertThat(report.customers().get("Alice").operations()).isEqualTo(2);
 		assertThat(report.conserved()).isTrue();
 	}
 

@@ -1,6 +1,7 @@
 package org.zkbank.account;
 
 import java.math.BigDecimal;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,9 +11,9 @@ class CustomerTotalsTests {
 
 	@Test
 	void remembersTheLastCommittedSequenceOfEachInstance() {
-		CustomerTotals totals = CustomerTotals.NONE.plus(Operation.deposit(new BigDecimal("1.00")), "a", 1)
-			.plus(Operation.withdraw(new BigDecimal("0.50")), "b", 7)
-			.plus(Operation.deposit(new BigDecimal("2.00")), "a", 2);
+		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(new BigDecimal("1.00"))), "a", 1)
+			.plus(List.of(Operation.withdraw(new BigDecimal("0.50"))), "b", 7)
+			.plus(List.of(Operation.deposit(new BigDecimal("2.00"))), "a", 2);
 
 		assertThat(totals.hasCommitted("a", 2)).isTrue();
 		assertThat(totals.hasCommitted("a", 3)).isFalse();
@@ -21,13 +22,26 @@ class CustomerTotalsTests {
 		assertThat(totals.deposited()).isEqualByComparingTo("3.00");
 		assertThat(totals.withdrawn()).isEqualByComparingTo("0.50");
 		assertThat(totals.operations()).isEqualTo(3);
+		assertThat(totals.commits()).isEqualTo(3);
+	}
+
+	@Test
+	void countsAGroupCommitAsOneCommitOfEachOfItsOperations() {
+		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(new BigDecimal("1.00")),
+				Operation.withdraw(new BigDecimal("0.25")), Operation.deposit(new BigDecimal("2.00"))), "a", 1);
+
+		assertThat(totals.deposited()).isEqualByComparingTo("3.00");
+		assertThat(totals.withdrawn()).isEqualByComparingTo("0.25");
+		assertThat(totals.operations()).isEqualTo(3);
+		assertThat(totals.commits()).isEqualTo(1);
+		assertThat(totals.hasCommitted("a", 1)).isTrue();
 	}
 
 	@Test
 	void forgetsTheInstanceThatCommittedLeastRecentlyBeyondTheLimit() {
-		CustomerTotals totals = CustomerTotals.NONE.plus(Operation.deposit(BigDecimal.ONE), "first", 1);
+		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(BigDecimal.ONE)), "first", 1);
 		for (int i = 0; i < CustomerTotals.INSTANCES_KEPT; i++) {
-			totals = totals.plus(Operation.deposit(BigDecimal.ONE), "instance" + i, 1);
+			totals = totals.plus(List.of(Operation.deposit(BigDecimal.ONE)), "instance" + i, 1);
 		}
 
 		assertThat(totals.lastSequence()).hasSize(CustomerTotals.INSTANCES_KEPT).doesNotContainKey("first");
@@ -36,11 +50,11 @@ class CustomerTotalsTests {
 
 	@Test
 	void readsBackFromItsJson() {
-		CustomerTotals totals = CustomerTotals.NONE.plus(Operation.deposit(new BigDecimal("12.34")), "a", 5);
+		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(new BigDecimal("12.34"))), "a", 5);
 
 		assertThat(AuditCodec.totals(AuditCodec.encode(totals), "/x")).isEqualTo(totals);
 		assertThat(new String(AuditCodec.encode(totals)))
-			.isEqualTo("{\"deposited\":\"12.34\",\"withdrawn\":\"0\",\"operations\":1,\"lastSequence\":{\"a\":5}}");
+			.isEqualTo("{\"deposited\":\"12.34\",\"withdrawn\":\"0\",\"operations\":1,\"commits\":1,\"lastSequence\":{\"a\":5}}");
 	}
 
 }

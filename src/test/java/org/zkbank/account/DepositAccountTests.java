@@ -2,6 +2,7 @@ package org.zkbank.account;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -133,6 +134,67 @@ class DepositAccountTests {
 		assertThat(result.reason()).contains("insufficient funds");
 		assertThat(data(this.properties.depositPath())).isEqualTo("400.00");
 		assertThat(audit().customers()).doesNotContainKey("Alice");
+	}
+
+	@Test
+	void aGroupCommitChecksEachOperationInOrderInOneRoundTripAndRejectsAnOverdraftAlone() throws Exception {
+		try (ZooKeeperProxy proxy = new ZooKeeperProxy(server.getPort())) {
+			DepositAccount alice = new DepositAccount(this.clients.connect(proxy.connectString()), this.properties,
+					"Alice", this.stop);
+			Snapshot read = alice.read();
+			int before = proxy.requests();
+
+			List<CommitResult> results = alice.commit(List.of(Operation.withdraw(new BigDecimal("600.00")),
+					Operation.withdraw(new BigDecimal("500.00")), Operation.deposit(new BigDecimal("100.00")),
+					Operation.withdraw(new BigDecimal("450.00"))), read);
+
+			assertThat(proxy.requests() - before).isEqualTo(1);
+			assertThat(results).extracting(CommitResult::outcome)
+				.containsExactly(Outcome.COMMITTED, Outcome.REJECTED, Outcome.COMMITTED, Outcome.COMMITTED);
+			assertThat(results).extracting(CommitResult::balanceBefore)
+				.usingElementComparator(BigDecimal::compareTo)
+				.containsExactly(new BigDecimal("1000"), new BigDecimal("400.00"), new BigDecimal("400.00"),
+						new BigDecimal("500.00"));
+			assertThat(results.get(1).reason()).isEqualTo("insufficient funds: balance 400.00");
+			assertThat(results).allSatisfy((result) -> assertThat(result.version()).isEqualTo(read.version() + 1));
+			assertThat(data(this.properties.depositPath())).isEqualTo("50.00");
+			AuditReport audit = audit();
+			assertThat(audit.customers().get("Alice").operations()).isEqualTo(3);
+			assertThat(audit.customers().get("Alice").withdrawn()).isEqualByComparingTo("1050.00");
+			assertThat(audit.conserved()).isTrue();
+		}
+	}
+
+	@Test
+	void aConflictingGroupIsCheckedAgainFromTheFreshBalance() throws Exception {
+		DepositAccount alice = account("Alice");
+		DepositAccount bob = account("Bob");
+		Snapshot aliceRead = alice.read();
+		bob.commit(Operation.withdraw(new BigDecimal("700.00")), bob.read());
+
+		List<CommitResult> results = alice.commit(List.of(Operation.withdraw(new BigDecimal("500.00")),
+				Operation.deposit(new BigDecimal("20.00"))), aliceRead);
+
+		assertThat(results).extracting(CommitResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
+		assertThat(results).allSatisfy((result) -> {
+			assertThat(result.conflicts()).isEqualTo(1);
+			assertThat(result.attempts()).isEqualTo(2);
+		});
+		assertThat(data(this.properties.depositPath())).isEqualTo("320.00");
+		assertThat(audit().conserved()).isTrue();
+	}
+
+	@Test
+	void aGroupOfOverdraftsIsRejectedWithoutAWrite() throws Exception {
+		DepositAccount alice = account("Alice");
+		Snapshot read = alice.read();
+
+		List<CommitResult> results = alice.commit(List.of(Operation.withdraw(new BigDecimal("1000.01")),
+				Operation.withdraw(new BigDecimal("2000.00"))), read);
+
+		assertThat(results).extracting(CommitResult::outcome).containsOnly(Outcome.REJECTED);
+		assertThat(results).extracting(CommitResult::attempts).containsOnly(0);
+		assertThat(alice.read().version()).isEqualTo(read.version());
 	}
 
 	@Test

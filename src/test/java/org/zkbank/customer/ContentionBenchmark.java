@@ -163,7 +163,7 @@ public final class ContentionBenchmark {
 						Duration.ofSeconds(10)),
 				new BankProperties.ZooKeeperAuth("", ""));
 		CustomerProperties noPauses = new CustomerProperties(List.of("unused"),
-				new CustomerProperties.Pace(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO),
+				new CustomerProperties.Pace(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 1),
 				new CustomerProperties.Amounts(new BigDecimal("1000.00")));
 		try (ZooKeeperTestClients sessions = new ZooKeeperTestClients()) {
 			StopSignal stop = new StopSignal();

@@ -33,7 +33,7 @@ class CustomerProblemsTests {
 	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit", 10);
 
 	private final CustomerProperties fast = new CustomerProperties(List.of("Alice"),
-			new CustomerProperties.Pace(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ZERO, Duration.ZERO),
+			new CustomerProperties.Pace(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ZERO, Duration.ZERO, 1),
 			new CustomerProperties.Amounts(new BigDecimal("10.00")));
 
 	private final MeterRegistry registry = new SimpleMeterRegistry();

@@ -46,7 +46,7 @@ final class CustomerRun implements AutoCloseable {
 	CustomerRun(BankProperties bank, Duration pause) {
 		this.bank = bank;
 		this.customers = new CustomerProperties(List.of("unused"),
-				new CustomerProperties.Pace(Duration.ZERO, pause, Duration.ZERO, pause.dividedBy(2)),
+				new CustomerProperties.Pace(Duration.ZERO, pause, Duration.ZERO, pause.dividedBy(2), 1),
 				new CustomerProperties.Amounts(new BigDecimal("100.00")));
 	}
 

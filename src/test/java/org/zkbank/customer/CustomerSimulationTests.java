@@ -3,17 +3,22 @@ package org.zkbank.customer;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.zkbank.account.AuditReport;
 import org.zkbank.account.BankProperties;
@@ -29,21 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Many customers, each with its own session, operating as fast as they can on one real server:
- * the contention the reference customers lost money under.
+ * the contention the reference customers lost money under. With several devices per customer,
+ * their operations also share commits (group commit).
  */
 class CustomerSimulationTests {
-
-	private static final int CUSTOMERS = 8;
-
-	private static final int OPERATIONS = 300;
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
 	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit", 1_000);
-
-	private final CustomerProperties noPauses = new CustomerProperties(List.of("unused"),
-			new CustomerProperties.Pace(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO),
-			new CustomerProperties.Amounts(new BigDecimal("1000.00")));
 
 	private TestingServer server;
 
@@ -58,30 +56,38 @@ class CustomerSimulationTests {
 		this.server.close();
 	}
 
-	@Test
-	void everyOperationEndsCommittedOrRejectedAndNotACentIsCreatedOrLost() throws Exception {
-		List<Customer> customers = new ArrayList<>();
-		BankMetrics metrics = new BankMetrics(new SimpleMeterRegistry());
+	@ParameterizedTest(name = "{0} customers x {1} devices x {2} operations")
+	@CsvSource({ "8, 1, 300", "3, 8, 100" })
+	void everyOperationEndsCommittedOrRejectedAndNotACentIsCreatedOrLost(int customerCount, int devices,
+			int operations) throws Exception {
+		CustomerProperties noPauses = new CustomerProperties(List.of("unused"),
+				new CustomerProperties.Pace(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, devices),
+				new CustomerProperties.Amounts(new BigDecimal("1000.00")));
+		MeterRegistry registry = new SimpleMeterRegistry();
+		BankMetrics metrics = new BankMetrics(registry);
 		StopSignal stop = new StopSignal();
-		for (int i = 0; i < CUSTOMERS; i++) {
+		List<Customer> customers = new ArrayList<>();
+		for (int i = 0; i < customerCount; i++) {
 			String name = "Customer" + i;
 			DepositAccount account = new DepositAccount(this.clients.connect(this.server.getConnectString()),
 					this.bank, name, stop);
-			customers.add(new Customer(account, this.noPauses, metrics.forCustomer(name), stop, Duration.ofMillis(10)));
+			customers.add(new Customer(account, noPauses, metrics.forCustomer(name), stop, Duration.ofMillis(10)));
 		}
 
 		List<CommitResult> results = new ArrayList<>();
-		ExecutorService threads = Executors.newFixedThreadPool(CUSTOMERS);
+		ExecutorService threads = Executors.newFixedThreadPool(customerCount * devices);
 		try {
 			List<Future<List<CommitResult>>> runs = new ArrayList<>();
 			for (Customer customer : customers) {
-				runs.add(threads.submit(() -> {
-					List<CommitResult> own = new ArrayList<>();
-					for (int i = 0; i < OPERATIONS; i++) {
-						own.add(customer.operate());
-					}
-					return own;
-				}));
+				for (int device = 0; device < devices; device++) {
+					runs.add(threads.submit(() -> {
+						List<CommitResult> own = new ArrayList<>();
+						for (int i = 0; i < operations; i++) {
+							own.add(customer.operate());
+						}
+						return own;
+					}));
+				}
 			}
 			for (Future<List<CommitResult>> run : runs) {
 				results.addAll(run.get());
@@ -91,34 +97,54 @@ class CustomerSimulationTests {
 			threads.shutdownNow();
 		}
 
-		assertThat(results).hasSize(CUSTOMERS * OPERATIONS)
+		assertThat(results).hasSize(customerCount * devices * operations)
 			.allSatisfy((result) -> assertThat(result.outcome()).isIn(Outcome.COMMITTED, Outcome.REJECTED));
-		assertThat(results.stream().mapToInt(CommitResult::conflicts).sum()).isPositive();
+		assertThat(results).filteredOn((result) -> result.outcome() == Outcome.REJECTED)
+			.allSatisfy((rejected) -> assertThat(rejected.operation().amount()).isGreaterThan(rejected.balanceBefore()));
 
-		// Every balance version is exactly one of these commits, each starting where the last ended.
-		List<CommitResult> commits = results.stream()
+		// Every balance version is exactly one commit: its operations take the balance from where
+		// the last commit left it to where the commit says it ends, and never below zero.
+		Map<Integer, List<CommitResult>> writes = new TreeMap<>();
+		results.stream()
 			.filter(CommitResult::committed)
-			.sorted(Comparator.comparingInt(CommitResult::version))
-			.toList();
+			.forEach((commit) -> writes.computeIfAbsent(commit.version(), (version) -> new ArrayList<>()).add(commit));
+		assertThat(writes.keySet()).hasSize(writes.size()).allSatisfy((version) -> assertThat(version).isPositive());
 		BigDecimal balance = new BigDecimal("1000");
-		for (int i = 0; i < commits.size(); i++) {
-			CommitResult commit = commits.get(i);
-			assertThat(commit.version()).isEqualTo(i + 1);
-			assertThat(commit.balanceBefore()).isEqualByComparingTo(balance);
-			assertThat(commit.balanceAfter()).isNotNegative();
-			balance = commit.operation().type().apply(balance, commit.operation().amount());
-			assertThat(commit.balanceAfter()).isEqualByComparingTo(balance);
+		int expectedVersion = 1;
+		for (Map.Entry<Integer, List<CommitResult>> write : writes.entrySet()) {
+			assertThat(write.getKey()).isEqualTo(expectedVersion++);
+			for (CommitResult commit : write.getValue()) {
+				assertThat(commit.balanceBefore()).isNotNegative();
+				assertThat(commit.balanceAfter()).isNotNegative()
+					.isEqualByComparingTo(commit.operation().type().apply(commit.balanceBefore(),
+							commit.operation().amount()));
+				balance = commit.operation().type().apply(balance, commit.operation().amount());
+			}
+			assertThat(write.getValue().get(0).snapshot().balance()).isEqualByComparingTo(balance);
 		}
+		long committed = writes.values().stream().mapToLong(List::size).sum();
+		int largestWrite = writes.values().stream().mapToInt(List::size).max().orElse(0);
+		if (devices == 1) {
+			assertThat(largestWrite).as("operations in the largest commit").isEqualTo(1);
+		}
+		else {
+			assertThat(largestWrite).as("operations in the largest commit").isGreaterThan(1);
+		}
+		assertThat(registry.find("bank.commit.batch.size").summaries().stream().mapToLong(DistributionSummary::count).sum())
+			.as("bank_commit_batch_size_count").isEqualTo(writes.size());
+		double conflicts = registry.find("bank.conflicts").counters().stream().mapToDouble(Counter::count).sum();
+		assertThat(conflicts).as("bank_conflicts_total").isPositive();
 
 		AuditReport report = new DepositAudit(this.clients.connect(this.server.getConnectString()), this.bank).report();
 		assertThat(report.balance()).isEqualByComparingTo(balance);
-		assertThat(report.version()).isEqualTo(commits.size());
+		assertThat(report.version()).isEqualTo(writes.size());
 		assertThat(report.conserved()).isTrue();
 		assertThat(report.customers().values().stream().mapToLong(AuditReport.CustomerAudit::operations).sum())
-			.isEqualTo(commits.size());
-		System.out.printf("simulation: %d customers x %d operations: %d committed, %d rejected, %d conflicts, "
-				+ "final balance %s%n", CUSTOMERS, OPERATIONS, commits.size(), results.size() - commits.size(),
-				results.stream().mapToInt(CommitResult::conflicts).sum(), report.balance());
+			.isEqualTo(committed);
+		System.out.printf("simulation: %d customers x %d devices x %d operations: %d committed in %d writes "
+				+ "(largest %d), %d rejected, %d conflicts, final balance %s%n", customerCount, devices, operations,
+				committed, writes.size(), largestWrite, results.size() - committed,
+				(long) conflicts, report.balance());
 	}
 
 }

@@ -1,0 +1,135 @@
+package org.zkbank.customer;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import org.zkbank.account.CommitResult;
+import org.zkbank.account.DepositAccount;
+import org.zkbank.account.Operation;
+import org.zkbank.account.Snapshot;
+
+/**
+ * Lets the operations a customer runs at once share commits. A device that submits an operation
+ * and finds no commit in flight commits every operation waiting, in the order they came, with one
+ * {@link DepositAccount#commit(List, Snapshot)}; the devices whose operations it took wait for
+ * their results. Operations that arrive meanwhile wait for the next commit, which one of their
+ * devices makes. With one device this is a plain commit.
+ */
+final class GroupCommit {
+
+	private final DepositAccount account;
+
+	private final Consumer<List<CommitResult>> committed;
+
+	private final ReentrantLock committing = new ReentrantLock();
+
+	private final Queue<Submitted> waiting = new ConcurrentLinkedQueue<>();
+
+	/** @param committed told the results of each commit, in order, before their devices are */
+	GroupCommit(DepositAccount account, Consumer<List<CommitResult>> committed) {
+		this.account = account;
+		this.committed = committed;
+	}
+
+	/** Commits the operation, with others waiting, and returns how it ended. */
+	CommitResult commit(Operation operation, Snapshot basis) {
+		Submitted mine = new Submitted(operation, basis, Thread.currentThread());
+		this.waiting.add(mine);
+		while (!mine.done()) {
+			if (this.committing.tryLock()) {
+				try {
+					if (!mine.done()) {
+						commitWaiting(); // mine is among them: only the holder of the lock takes any
+					}
+				}
+				finally {
+					this.committing.unlock();
+				}
+				// an operation that came after the last take has a device parked below: wake it to commit
+				Submitted next = this.waiting.peek();
+				if (next != null) {
+					LockSupport.unpark(next.device);
+				}
+			}
+			else {
+				LockSupport.park(this);
+			}
+		}
+		return mine.result();
+	}
+
+	private void commitWaiting() {
+		List<Submitted> batch = new ArrayList<>();
+		for (Submitted next = this.waiting.poll(); next != null; next = this.waiting.poll()) {
+			batch.add(next);
+		}
+		// the freshest basis: a stale one would only cost a conflict
+		Snapshot basis = batch.stream()
+			.map(Submitted::basis)
+			.filter(Objects::nonNull)
+			.max(Comparator.comparingInt(Snapshot::version))
+			.orElse(null);
+		try {
+			List<CommitResult> results = this.account.commit(batch.stream().map(Submitted::operation).toList(), basis);
+			this.committed.accept(results);
+			for (int i = 0; i < batch.size(); i++) {
+				batch.get(i).result = results.get(i);
+			}
+		}
+		catch (RuntimeException ex) {
+			batch.forEach((submitted) -> submitted.failure = ex); // a defect: every device learns of it
+			throw ex;
+		}
+		finally {
+			batch.forEach((submitted) -> LockSupport.unpark(submitted.device));
+		}
+	}
+
+	/** One operation waiting for its commit, and the device (thread) waiting for its result. */
+	private static final class Submitted {
+
+		private final Operation operation;
+
+		private final Snapshot basis;
+
+		private final Thread device;
+
+		private volatile CommitResult result;
+
+		private volatile RuntimeException failure;
+
+		Submitted(Operation operation, Snapshot basis, Thread device) {
+			this.operation = operation;
+			this.basis = basis;
+			this.device = device;
+		}
+
+		Operation operation() {
+			return this.operation;
+		}
+
+		Snapshot basis() {
+			return this.basis;
+		}
+
+		boolean done() {
+			return this.result != null || this.failure != null;
+		}
+
+		CommitResult result() {
+			if (this.failure != null) {
+				throw new IllegalStateException("the commit that carried " + this.operation + " failed", this.failure);
+			}
+			return this.result;
+		}
+
+	}
+
+}
