@@ -37,7 +37,7 @@ class BankConfigurationTests {
 			--bank.pace.interval-max=soon       | bank.pace.interval-max          | is not a valid duration
 			--bank.pace.concurrency=0           | bank.pace.concurrency           | must be greater than or equal to 1
 			--bank.pace.concurrency=5000        | bank.pace.concurrency           | must be less than or equal to 1024
-			--bank.retry.max-attempts=0         | bank.retry.maxAttempts          | must be greater than 0
+			--bank.retry.operation-timeout=0s   | bank.retry.operationTimeout     | must be longer than or equal to 1 milli
 			--bank.retry.initial-backoff=0s     | bank.retry.initialBackoff       | must be longer than or equal to 1 milli
 			--bank.retry.initial-backoff=5s     | bank.retry.initialBackoffWithinMax | bank.retry.initial-backoff must not be longer than bank.retry.max-backoff
 			--bank.deposit-path=bank_deposit    | bank.depositPath                | must be an absolute ZooKeeper path

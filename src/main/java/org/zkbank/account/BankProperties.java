@@ -39,19 +39,20 @@ public record BankProperties(
 	}
 
 	/**
-	 * Exponential backoff with full jitter between the attempts of one operation.
+	 * How one operation waits between its attempts. After a conflict it waits for a quiet balance
+	 * (a few of its own round trips; see {@link DepositAccount}); after any other failed write it
+	 * backs off exponentially with full jitter.
 	 *
-	 * @param maxAttempts versioned writes one operation may send before it fails
-	 * @param initialBackoff the longest pause after the first conflict
-	 * @param maxBackoff the longest pause after any conflict, and between reads while ZooKeeper
-	 * is unavailable
-	 * @param operationTimeout how long one operation waits out an unavailable ZooKeeper before it
-	 * fails; an operation whose write result was lost is resolved first, however long that takes
+	 * @param initialBackoff the longest pause after the first failed write
+	 * @param maxBackoff the longest pause after any failed write, and between reads while
+	 * ZooKeeper is unavailable
+	 * @param operationTimeout how long one operation may keep losing races or wait out an
+	 * unavailable ZooKeeper before it fails; an operation whose write result was lost is
+	 * resolved first, however long that takes
 	 * @param requestTimeout how long one ZooKeeper request may go unanswered before it counts as
 	 * lost, so that no call blocks for ever on a server that accepts but does not answer
 	 */
-	public record Retry(@DefaultValue("10") @Positive int maxAttempts,
-			@DefaultValue("10ms") @NotNull @DurationMin(millis = 1) Duration initialBackoff,
+	public record Retry(@DefaultValue("10ms") @NotNull @DurationMin(millis = 1) Duration initialBackoff,
 			@DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration maxBackoff,
 			@DefaultValue("1m") @NotNull @DurationMin(millis = 1) Duration operationTimeout,
 			@DefaultValue("10s") @NotNull @DurationMin(millis = 100) Duration requestTimeout) {

@@ -29,10 +29,29 @@ import org.zkbank.account.CommitResult.Outcome;
  * a read tells whether it was applied; until the balance version moves past the version the
  * lost write expected, that write may still land, so only the same versioned commit is retried,
  * and exactly one of the two can apply.
+ * <p>
+ * Contention is managed so that no customer starves and conflicts stay few when customers commit
+ * without pauses. A customer that lost a race waits until the balance has stopped changing for a
+ * moment before it writes again (it listens before it talks, reading instead of colliding). A
+ * customer that made the last writes in a row, from its own last commit, takes turns: after a
+ * turn of {@value #SHORTEST_TURN} commits it holds back for a few round trips and reads. If
+ * somebody committed meanwhile, its turns stay short; if nobody did, they double (up to
+ * {@value #LONGEST_TURN}), so a customer alone loses almost nothing.
  */
 public final class DepositAccount {
 
 	private static final Logger log = LoggerFactory.getLogger(DepositAccount.class);
+
+	/** The commits a customer makes in a row before it holds back, when others want to commit too. */
+	public static final int SHORTEST_TURN = 64;
+
+	static final int LONGEST_TURN = 4096;
+
+	/** How long a customer holds back at the end of its turn, in its write round trips. */
+	private static final int HOLD_BACK_ROUND_TRIPS = 14;
+
+	/** How long the balance must stay unchanged before a customer that lost a race writes again. */
+	private static final int QUIET_ROUND_TRIPS = 4;
 
 	private static final String UNRESOLVED = "stopped before its lost reply was resolved; whether it was applied is in the audit";
 
@@ -47,6 +66,19 @@ public final class DepositAccount {
 	private final StopSignal stop;
 
 	private final AtomicLong sequence = new AtomicLong();
+
+	// taking turns; commits do not overlap, so these need no locking
+
+	/** The balance version this instance's last commit made. */
+	private int ownVersion = -1;
+
+	/** Commits in a row made from this instance's own last commit. */
+	private int streak;
+
+	private int turnLength = SHORTEST_TURN;
+
+	/** A moving average of this instance's round trips to ZooKeeper, the unit of its waits. */
+	private volatile long roundTripNanos = Duration.ofMillis(1).toNanos();
 
 	public DepositAccount(CuratorFramework client, BankProperties properties, String customer, StopSignal stop) {
 		this.nodes = new DepositNodes(client, properties);
@@ -68,8 +100,10 @@ public final class DepositAccount {
 	public Snapshot read() {
 		String customerPath = this.nodes.customerPath(this.customer);
 		while (true) {
+			long sent = System.nanoTime();
 			List<OpResult> results = this.nodes.read(List.of(Op.getData(this.nodes.depositPath()),
 					Op.getData(this.nodes.auditPath()), Op.getData(customerPath)));
+			roundTrip(sent);
 			OpResult balance = results.get(0);
 			boolean audited = results.get(1) instanceof OpResult.GetDataResult;
 			if (!audited) {
@@ -108,7 +142,36 @@ public final class DepositAccount {
 	 * one first
 	 */
 	public List<CommitResult> commit(List<Operation> operations, Snapshot basis) {
-		return new Commit(operations, basis).run();
+		Commit commit = new Commit(operations, basis);
+		boolean turnOver = basis != null && basis.version() == this.ownVersion && ++this.streak >= this.turnLength;
+		if (basis == null || basis.version() != this.ownVersion) {
+			this.streak = 0;
+		}
+		if (turnOver) {
+			// hold back, then write only on a quiet balance: a customer that came meanwhile has the turn
+			this.streak = 0;
+			this.stop.pause(Duration.ofNanos(this.roundTripNanos * HOLD_BACK_ROUND_TRIPS));
+			commit.listenFrom(basis);
+		}
+		List<CommitResult> results = commit.run();
+		if (turnOver) {
+			this.turnLength = commit.heardNobody() ? Math.min(LONGEST_TURN, this.turnLength * 2) : SHORTEST_TURN;
+		}
+		results.stream().filter(CommitResult::committed).findAny().ifPresent((committed) -> {
+			this.ownVersion = committed.version();
+		});
+		return results;
+	}
+
+	/** Learns from one round trip; reads from several devices may race here, which an estimate can bear. */
+	private void roundTrip(long sentNanos) {
+		this.roundTripNanos += (System.nanoTime() - sentNanos - this.roundTripNanos) / 8;
+	}
+
+	/** About the given number of round trips, drawn at random so that waiting customers fall out of step. */
+	private Duration roundTrips(int count) {
+		long mean = this.roundTripNanos * count;
+		return Duration.ofNanos(mean / 2 + ThreadLocalRandom.current().nextLong(mean + 1));
 	}
 
 	/**
@@ -141,6 +204,15 @@ public final class DepositAccount {
 
 		private boolean ambiguous;
 
+		/** Whether this commit lost a race or gave way, and so waits for a quiet balance before each write. */
+		private boolean contended;
+
+		/** The last snapshot read while waiting for a quiet balance. */
+		private Snapshot heard;
+
+		/** Reads that found the balance changed since the one before. */
+		private int changesHeard;
+
 		/** The plan of a write whose reply was lost; while its balance version is current, that write may land. */
 		private Plan pending;
 
@@ -151,10 +223,27 @@ public final class DepositAccount {
 			this.current = basis;
 		}
 
+		/** Waits for a quiet balance from the start, as if the given snapshot had just been read. */
+		void listenFrom(Snapshot basis) {
+			this.contended = true;
+			this.heard = basis;
+			this.current = null;
+		}
+
+		/** Whether no other commit came in while this one waited or wrote. */
+		boolean heardNobody() {
+			return this.changesHeard == 0 && this.conflicts == 0;
+		}
+
 		List<CommitResult> run() {
 			while (true) {
-				if (this.current == null && !readAgain()) {
-					return failed(null, this.failure);
+				if (this.current == null) {
+					if (!readAgain()) {
+						return failed(null, this.failure);
+					}
+					if (!quiet()) {
+						continue;
+					}
 				}
 				Snapshot basis = this.current;
 				if (basis.totals().hasCommitted(DepositAccount.this.instance, this.sequence)) {
@@ -184,8 +273,9 @@ public final class DepositAccount {
 				if (settled && !plan.writes()) {
 					return ended(plan, basis.version(), basis);
 				}
-				if (settled && this.attempts >= retry().maxAttempts()) {
-					return failed(basis, "gave up after " + this.attempts + " attempts");
+				if (settled && this.attempts > 0 && overdue()) {
+					return failed(basis, "gave up after " + this.attempts + " attempts in "
+							+ retry().operationTimeout().toMillis() + " ms (bank.retry.operation-timeout)");
 				}
 				if (settled && stopped() && this.attempts > 0) {
 					return failed(basis, "stopped before it committed");
@@ -227,9 +317,11 @@ public final class DepositAccount {
 					? DepositAccount.this.nodes.create(customerPath, plan.totals())
 					: Op.setData(customerPath, AuditCodec.encode(plan.totals()), basis.totalsVersion());
 			try {
+				long sent = System.nanoTime();
 				List<OpResult> results = DepositAccount.this.nodes.write(List.of(
 						Op.setData(DepositAccount.this.nodes.depositPath(), Money.encode(plan.after()), basis.version()),
 						writeTotals));
+				roundTrip(sent);
 				int version = ((OpResult.SetDataResult) results.get(0)).getStat().getVersion();
 				int totalsVersion = (results.get(1) instanceof OpResult.SetDataResult set) ? set.getStat().getVersion()
 						: 0;
@@ -238,6 +330,7 @@ public final class DepositAccount {
 			catch (KeeperException.BadVersionException | KeeperException.NodeExistsException ex) {
 				if (this.pending == null) {
 					this.conflicts++; // with a lost write pending, the winner may be that write itself
+					this.contended = true;
 				}
 			}
 			catch (KeeperException.NoNodeException ex) {
@@ -258,7 +351,9 @@ public final class DepositAccount {
 				// not connected: nothing was sent
 			}
 			this.current = null;
-			pause();
+			if (!this.contended) {
+				pause();
+			}
 			return null;
 		}
 
@@ -297,6 +392,23 @@ public final class DepositAccount {
 					DepositAccount.this.stop.pause(retry().maxBackoff());
 				}
 			}
+		}
+
+		/**
+		 * Whether the snapshot just read may be written on. After a lost race, only once the balance
+		 * has not changed between two reads some round trips apart: another customer in the middle
+		 * of its turn would win again. Otherwise it waits for the next read.
+		 */
+		private boolean quiet() {
+			if (!this.contended || this.pending != null || stopped() || overdue()
+					|| (this.heard != null && this.heard.version() == this.current.version())) {
+				return true;
+			}
+			this.changesHeard++;
+			this.heard = this.current;
+			this.current = null;
+			DepositAccount.this.stop.pause(roundTrips(QUIET_ROUND_TRIPS));
+			return false;
 		}
 
 		/** Full-jitter exponential backoff, cut short by a stop. */

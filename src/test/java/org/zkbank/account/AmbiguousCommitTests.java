@@ -26,7 +26,7 @@ class AmbiguousCommitTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties properties = ZooKeeperTestClients.properties("/bank_deposit", 10);
+	private final BankProperties properties = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private TestingServer server;
 

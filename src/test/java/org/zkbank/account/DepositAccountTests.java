@@ -2,6 +2,7 @@ package org.zkbank.account;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -50,7 +51,7 @@ class DepositAccountTests {
 
 	@BeforeEach
 	void setUp() throws Exception {
-		this.properties = ZooKeeperTestClients.properties("/bank_deposit_" + deposits.incrementAndGet(), 10);
+		this.properties = ZooKeeperTestClients.properties("/bank_deposit_" + deposits.incrementAndGet());
 		this.zkCli = this.clients.connect(server.getConnectString());
 	}
 
@@ -198,8 +199,11 @@ class DepositAccountTests {
 	}
 
 	@Test
-	void failsAfterMaxAttemptsWithoutApplyingTheOperation() throws Exception {
-		this.properties = ZooKeeperTestClients.properties(this.properties.depositPath(), 1);
+	void failsAfterTheOperationTimeoutWithoutApplyingTheOperation() throws Exception {
+		this.properties = new BankProperties(this.properties.depositPath(), new BigDecimal("1000"),
+				new BankProperties.Retry(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(1),
+						Duration.ofSeconds(10)),
+				new BankProperties.ZooKeeperAuth("", ""));
 		DepositAccount alice = account("Alice");
 		DepositAccount bob = account("Bob");
 		Snapshot aliceRead = alice.read();
@@ -209,6 +213,7 @@ class DepositAccountTests {
 
 		assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
 		assertThat(result.attempts()).isEqualTo(1);
+		assertThat(result.reason()).isEqualTo("gave up after 1 attempts in 1 ms (bank.retry.operation-timeout)");
 		assertThat(data(this.properties.depositPath())).isEqualTo("1001.00");
 		assertThat(audit().conserved()).isTrue();
 	}

@@ -19,7 +19,7 @@ class DepositAuditTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties properties = ZooKeeperTestClients.properties("/bank_deposit", 10);
+	private final BankProperties properties = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private TestingServer server;
 

@@ -21,7 +21,7 @@ class DepositSecurityTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties secured = ZooKeeperTestClients.properties("/bank_deposit", 10,
+	private final BankProperties secured = ZooKeeperTestClients.properties("/bank_deposit",
 			new BankProperties.ZooKeeperAuth("bank", "s3cret"));
 
 	private TestingServer server;

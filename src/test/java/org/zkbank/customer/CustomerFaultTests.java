@@ -43,7 +43,7 @@ class CustomerFaultTests {
 	/** Sessions of 3 s, so that expiry and partitions take seconds, not minutes. */
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients(3_000);
 
-	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit", 1_000);
+	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit");
 
 	/** Up to 5 ms between operations: a fast pace at which a customer behind a slower link still gets turns. */
 	private final CustomerRun run = new CustomerRun(this.bank, Duration.ofMillis(5));

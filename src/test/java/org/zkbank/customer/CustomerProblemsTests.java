@@ -30,7 +30,7 @@ class CustomerProblemsTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit", 10);
+	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private final CustomerProperties fast = new CustomerProperties(List.of("Alice"),
 			new CustomerProperties.Pace(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ZERO, Duration.ZERO, 1),

@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -17,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -41,7 +44,7 @@ class CustomerSimulationTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit", 1_000);
+	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private TestingServer server;
 
@@ -145,6 +148,54 @@ class CustomerSimulationTests {
 				+ "(largest %d), %d rejected, %d conflicts, final balance %s%n", customerCount, devices, operations,
 				committed, writes.size(), largestWrite, results.size() - committed,
 				(long) conflicts, report.balance());
+	}
+
+	@Test
+	void customersWithoutPausesTakeTurnsInsteadOfOneTakingAll() throws Exception {
+		int customerCount = 3;
+		int total = 6 * DepositAccount.SHORTEST_TURN * customerCount;
+		CustomerProperties noPauses = new CustomerProperties(List.of("unused"),
+				new CustomerProperties.Pace(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 1),
+				new CustomerProperties.Amounts(new BigDecimal("1000.00")));
+		BankMetrics metrics = new BankMetrics(new SimpleMeterRegistry());
+		StopSignal stop = new StopSignal();
+		AtomicInteger committed = new AtomicInteger();
+		List<Callable<List<CommitResult>>> runs = new ArrayList<>();
+		for (int i = 0; i < customerCount; i++) {
+			String name = "Customer" + i;
+			Customer customer = new Customer(new DepositAccount(this.clients.connect(this.server.getConnectString()),
+					this.bank, name, stop), noPauses, metrics.forCustomer(name), stop, Duration.ofMillis(10));
+			runs.add(() -> {
+				List<CommitResult> own = new ArrayList<>();
+				while (committed.get() < total) {
+					CommitResult result = customer.operate();
+					own.add(result);
+					if (result.committed()) {
+						committed.incrementAndGet();
+					}
+				}
+				return own;
+			});
+		}
+
+		List<List<CommitResult>> results = new ArrayList<>();
+		ExecutorService threads = Executors.newFixedThreadPool(customerCount);
+		try {
+			for (Future<List<CommitResult>> run : threads.invokeAll(runs)) {
+				results.add(run.get());
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+
+		// without turns, the customer that wins first commits from its own snapshots and keeps
+		// winning, while the others wait: their shares are near zero
+		List<Long> shares = results.stream().map((own) -> own.stream().filter(CommitResult::committed).count()).toList();
+		System.out.printf("turns: %d customers without pauses committed %s%n", customerCount, shares);
+		assertThat(results).allSatisfy((own) -> assertThat(own).extracting(CommitResult::outcome)
+			.doesNotContain(Outcome.FAILED));
+		assertThat(shares).allSatisfy((share) -> assertThat(share).isGreaterThan(total / customerCount / 5));
 	}
 
 }

@@ -71,14 +71,14 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 	}
 
 	/** Settings with short backoffs, on a deposit path of the test's own. */
-	public static BankProperties properties(String depositPath, int maxAttempts) {
-		return properties(depositPath, maxAttempts, new BankProperties.ZooKeeperAuth("", ""));
+	public static BankProperties properties(String depositPath) {
+		return properties(depositPath, new BankProperties.ZooKeeperAuth("", ""));
 	}
 
 	/** The same, with ZooKeeper digest credentials. */
-	public static BankProperties properties(String depositPath, int maxAttempts, BankProperties.ZooKeeperAuth auth) {
-		return new BankProperties(depositPath, new BigDecimal("1000"), new BankProperties.Retry(maxAttempts,
-				Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(30), Duration.ofSeconds(10)), auth);
+	public static BankProperties properties(String depositPath, BankProperties.ZooKeeperAuth auth) {
+		return new BankProperties(depositPath, new BigDecimal("1000"), new BankProperties.Retry(Duration.ofMillis(1),
+				Duration.ofMillis(20), Duration.ofSeconds(30), Duration.ofSeconds(10)), auth);
 	}
 
 	@Override
