@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The contention benchmark: the zk-bank commit path next to Curator's DistributedAtomicLong, a
-# plain read-then-versioned-write loop and the server's raw write ceilings, in one JVM, one run.
+# The contention benchmark: the zk-bank commit path (one operation per commit, and group commit)
+# next to Curator's DistributedAtomicLong, a plain read-then-versioned-write loop and the server's
+# raw write ceilings, in one JVM, one run; then the footprint of one customer JVM
+# (scripts/footprint.sh).
 #   scripts/bench.sh           in-process server and Debian's standalone ZooKeeper (forceSync=no),
-#                              median of 3 runs of 5 s per row; writes BENCHMARKS.md (about 15 minutes)
-#   scripts/bench.sh --quick   in-process server only, one run of 1 s per row: a smoke run
+#                              median of 3 runs of 5 s per row; writes BENCHMARKS.md (about 20 minutes)
+#   scripts/bench.sh --quick   in-process server only, one run of 1 s per row, one start of each
+#                              application for the footprint: a smoke run
 # Every process it starts is stopped on exit, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,3 +38,8 @@ else
 fi
 java -Xmx2g -cp "target/test-classes:target/classes:$(cat "$work/classpath")" \
   org.zkbank.customer.ContentionBenchmark "${arguments[@]}"
+if $quick; then
+  bash scripts/footprint.sh --runs 1 --seconds 5
+else
+  bash scripts/footprint.sh --write BENCHMARKS.md
+fi

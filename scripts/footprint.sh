@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Footprint of one customer JVM as deployed (profile alice, against a standalone ZooKeeper), next
+# to a bare Spring Boot actuator application built from the same Boot version: time from `java`
+# to ready (/actuator/health/readiness answers 200) and resident memory (RSS) at ready, after
+# some seconds of running, and at its peak. Both are prepared as the Dockerfile prepares the
+# image (the jar extracted, a class data sharing archive from a training run) and run with the
+# JVM flags of its ENTRYPOINT, /app/ standing for a work folder; -XX:MaxRAM stands in for
+# compose's mem_limit, which a plain process does not have.
+#   scripts/footprint.sh [--runs N] [--seconds S] [--write FILE]
+#     N starts of each (default 3; medians), S seconds of running (default 15), FILE gets the
+#     markdown section appended.
+# Every process it starts is stopped on exit, also on failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/zookeeper.sh
+
+runs=3 seconds=15 write=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --write) write=$2; shift 2 ;;
+    *) echo "footprint: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+work=$(mktemp -d)
+clean_up_on_exit "$work"
+
+need=()
+[ -x /usr/share/zookeeper/bin/zkCli.sh ] || need+=(zookeeper)
+command -v nc >/dev/null || need+=(netcat-openbsd)
+command -v curl >/dev/null || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+mem_limit=$(python3 -c 'import yaml; print(yaml.safe_load(open("docker-compose.yml"))["x-customer"]["mem_limit"])')
+# The flags between "java" and "-jar" in the Dockerfile's ENTRYPOINT.
+mapfile -t entrypoint_flags < <(python3 - <<'PY'
+import json
+line = next(l for l in open("Dockerfile") if l.startswith("ENTRYPOINT"))
+command = json.loads(line[len("ENTRYPOINT"):])
+print("\n".join(command[1:command.index("-jar")]))
+PY
+)
+
+# Extracts an application jar into $work/NAME and trains its class data sharing archive, as the
+# Dockerfile does; further arguments go to the training run.
+prepare() {
+  local name=$1 jar=$2; shift 2
+  local flag training=()
+  for flag in "${entrypoint_flags[@]}"; do
+    [[ $flag == -XX:SharedArchiveFile=* ]] || training+=("$flag")
+  done
+  java -Djarmode=tools -jar "$jar" extract --destination "$work/$name" >/dev/null
+  java "${training[@]}" -XX:ArchiveClassesAtExit="$work/$name/$name.jsa" -Dspring.context.exit=onRefresh \
+    -jar "$work/$name/$(basename "$jar")" "$@" >"$work/$name-training.log" 2>&1 \
+    || { echo "footprint: the training run of $name failed" >&2; tail -n 20 "$work/$name-training.log" >&2; exit 1; }
+}
+
+# The ENTRYPOINT's flags for the application prepared in $work/NAME.
+jvm_flags() {
+  local flag
+  echo "-XX:MaxRAM=$mem_limit"
+  for flag in "${entrypoint_flags[@]}"; do
+    [[ $flag == -XX:SharedArchiveFile=* ]] && flag="-XX:SharedArchiveFile=$work/$1/$1.jsa"
+    echo "$flag"
+  done
+}
+
+./mvnw --batch-mode --no-transfer-progress -q -DskipTests package  # the jar of this source, never a stale one
+boot_version=$(sed -n '/<parent>/,/<\/parent>/s/.*<version>\(.*\)<\/version>.*/\1/p' pom.xml)
+mkdir -p "$work/bare-source/src/main/java/bare"
+cat >"$work/bare-source/pom.xml" <<POM
+<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <parent>
+    <groupId>org.springframework.boot</groupId>
+    <artifactId>spring-boot-starter-parent</artifactId>
+    <version>$boot_version</version>
+    <relativePath/>
+  </parent>
+  <groupId>bare</groupId>
+  <artifactId>bare</artifactId>
+  <version>1</version>
+  <properties><java.version>17</java.version></properties>
+  <dependencies>
+    <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-webmvc</artifactId></dependency>
+    <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-actuator</artifactId></dependency>
+  </dependencies>
+  <build><finalName>bare</finalName>
+    <plugins><plugin><groupId>org.springframework.boot</groupId><artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins>
+  </build>
+</project>
+POM
+cat >"$work/bare-source/src/main/java/bare/BareApplication.java" <<'JAVA'
+package bare;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class BareApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(BareApplication.class, args);
+	}
+
+}
+JAVA
+./mvnw --batch-mode --no-transfer-progress -q -f "$work/bare-source/pom.xml" -DskipTests package
+prepare zk-bank target/zk-bank.jar --bank.embedded-zookeeper.port="$(free_port)"
+prepare bare "$work/bare-source/target/bare.jar"
+
+zookeeper_port=$(free_port)
+start_zookeeper "$work/zookeeper" "$zookeeper_port" "" "forceSync=no"
+pids+=("$ZOOKEEPER_PID")
+for _ in $(seq 30); do zookeeper_healthy "$zookeeper_port" && break; sleep 1; done
+zookeeper_healthy "$zookeeper_port" || { echo "footprint: ZooKeeper did not start" >&2; exit 1; }
+
+rss_mb() { awk -v key="$2:" '$1 == key { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
+# Starts the application prepared in $work/NAME, waits until it is ready, and prints: milliseconds
+# to ready, RSS at ready, RSS after the running time, peak RSS (MB). Further arguments go to it.
+measure() {
+  local name=$1; shift
+  local port; port=$(free_port)
+  local flags; mapfile -t flags < <(jvm_flags "$name")
+  local started; started=$(date +%s%N)
+  java "${flags[@]}" -jar "$work/$name/$name.jar" --server.address=127.0.0.1 --server.port="$port" \
+    --management.endpoint.health.probes.enabled=true "$@" >"$work/$name.log" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  until curl -fs -o /dev/null "http://127.0.0.1:$port/actuator/health/readiness"; do
+    kill -0 "$pid" 2>/dev/null || { echo "footprint: $name exited" >&2; tail -n 20 "$work/$name.log" >&2; exit 1; }
+    sleep 0.02
+  done
+  local ready=$(( ($(date +%s%N) - started) / 1000000 ))
+  local at_ready; at_ready=$(rss_mb "$pid" VmRSS)
+  sleep "$seconds"
+  local later peak; later=$(rss_mb "$pid" VmRSS); peak=$(rss_mb "$pid" VmHWM)
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "$ready $at_ready $later $peak"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+declare -A rows
+for run in $(seq "$runs"); do
+  rows[bank]+="$(SPRING_PROFILES_ACTIVE=alice ZOOKEEPER_CONNECT="127.0.0.1:$zookeeper_port" measure zk-bank)"$'\n'
+  rows[bare]+="$(measure bare)"$'\n'
+  echo "footprint: run $run of $runs done" >&2
+done
+
+row() {
+  local name=$1 data=$2 column values=()
+  for column in 1 2 3 4; do values+=("$(awk -v c="$column" 'NF { print $c }' <<<"$data" | median)"); done
+  printf '| %s | %s | %s | %s | %s |\n' "$name" "$(awk -v ms="${values[0]}" 'BEGIN { printf "%.2f", ms / 1000 }')" \
+    "${values[1]}" "${values[2]}" "${values[3]}"
+}
+report=$(cat <<MD
+
+## Footprint of one customer JVM
+
+Produced by \`scripts/footprint.sh\` on $(date -u +%F), $(nproc) cores, Java $(java -version 2>&1 | awk -F'"' 'NR == 1 { print $2 }'):
+median of $runs starts each, prepared as the Dockerfile prepares the image (jar extracted, class
+data sharing archive from a training run), JVM flags \`-XX:MaxRAM=$mem_limit ${entrypoint_flags[*]}\` (the
+ENTRYPOINT's, with compose's \`mem_limit\` as \`-XX:MaxRAM\`). Ready: \`/actuator/health/readiness\`
+answers 200, timed from \`java\`.
+The customer runs as compose runs it (profile \`alice\`, default pace) against a standalone
+ZooKeeper; the bare application is Spring Boot $boot_version with \`webmvc\` and \`actuator\` only.
+
+| application | seconds to ready | RSS at ready, MB | RSS after ${seconds} s, MB | peak RSS, MB |
+|---|---:|---:|---:|---:|
+$(row "zk-bank customer (alice)" "${rows[bank]}")
+$(row "bare Spring Boot actuator application" "${rows[bare]}")
+MD
+)
+echo "$report"
+[ -z "$write" ] || echo "$report" >>"$write"
