@@ -21,13 +21,14 @@ import org.zkbank.account.CommitResult.Outcome;
  * One customer instance's handle on the shared deposit, and the only code that knows the commit
  * protocol.
  * <p>
- * A commit is one ZooKeeper {@code multi}: the new balance, at the balance version the customer
- * read, and the customer's new audit totals, at the version of its audit node. Both versions
- * make it all-or-nothing: a write that landed first turns it into a conflict, after which the
- * same operation is retried from a fresh read. Each operation has a sequence number that the
- * audit entry records for this instance, so that after an ambiguous write (the reply was lost)
- * a read tells whether it was applied; until the balance version moves past the version the
- * lost write expected, that write may still land, so only the same versioned commit is retried,
+ * A commit carries one operation or several (group commit), each checked in order against the
+ * running balance, and is one ZooKeeper {@code multi}: the new balance, at the balance version
+ * the customer read, and the customer's new audit totals, at the version of its audit node. Both
+ * versions make it all-or-nothing: a write that landed first turns it into a conflict, after
+ * which the same operations are retried from a fresh read. Each commit has a sequence number that
+ * the audit entry records for this instance, so that after an ambiguous write (the reply was
+ * lost) a read tells whether it was applied; until the balance version moves past the version the
+ * lost write expected, that write may still land, so only the same versioned write is sent again,
  * and exactly one of the two can apply.
  * <p>
  * Contention is managed so that no customer starves and conflicts stay few when customers commit
@@ -47,7 +48,7 @@ public final class DepositAccount {
 
 	static final int LONGEST_TURN = 4096;
 
-	/** How long a customer holds back at the end of its turn, in its write round trips. */
+	/** How long a customer holds back at the end of its turn, in its round trips. */
 	private static final int HOLD_BACK_ROUND_TRIPS = 14;
 
 	/** How long the balance must stay unchanged before a customer that lost a race writes again. */
@@ -77,6 +78,9 @@ public final class DepositAccount {
 
 	private int turnLength = SHORTEST_TURN;
 
+	/** What the last read met, {@code null} if it succeeded. */
+	private volatile DepositException problem;
+
 	/** A moving average of this instance's round trips to ZooKeeper, the unit of its waits. */
 	private volatile long roundTripNanos = Duration.ofMillis(1).toNanos();
 
@@ -92,12 +96,32 @@ public final class DepositAccount {
 	}
 
 	/**
+	 * Why the deposit could not be read the last time, also while an operation waits it out
+	 * inside a commit, or {@code null} if the last read succeeded.
+	 */
+	public DepositException problem() {
+		return this.problem;
+	}
+
+	/**
 	 * Reads the balance and this customer's audit entry in one atomic round trip. Starts the
 	 * audit (and creates the balance node with the opening balance) when the deposit was never
 	 * audited.
 	 * @throws DepositException when ZooKeeper is unavailable or the deposit is missing or corrupt
 	 */
 	public Snapshot read() {
+		try {
+			Snapshot snapshot = readOnce();
+			this.problem = null;
+			return snapshot;
+		}
+		catch (DepositException ex) {
+			this.problem = ex;
+			throw ex;
+		}
+	}
+
+	private Snapshot readOnce() {
 		String customerPath = this.nodes.customerPath(this.customer);
 		while (true) {
 			long sent = System.nanoTime();
@@ -143,10 +167,9 @@ public final class DepositAccount {
 	 */
 	public List<CommitResult> commit(List<Operation> operations, Snapshot basis) {
 		Commit commit = new Commit(operations, basis);
-		boolean turnOver = basis != null && basis.version() == this.ownVersion && ++this.streak >= this.turnLength;
-		if (basis == null || basis.version() != this.ownVersion) {
-			this.streak = 0;
-		}
+		boolean fromOwnCommit = basis != null && basis.version() == this.ownVersion;
+		this.streak = fromOwnCommit ? this.streak + 1 : 0;
+		boolean turnOver = this.streak >= this.turnLength;
 		if (turnOver) {
 			// hold back, then write only on a quiet balance: a customer that came meanwhile has the turn
 			this.streak = 0;
@@ -163,9 +186,14 @@ public final class DepositAccount {
 		return results;
 	}
 
-	/** Learns from one round trip; reads from several devices may race here, which an estimate can bear. */
+	/**
+	 * Learns from one round trip. A stalled one (a pause of the collector, a reconnect) counts as
+	 * at most four times the estimate, so that one outlier does not stretch every wait. Reads from
+	 * several devices may race here, which an estimate can bear.
+	 */
 	private void roundTrip(long sentNanos) {
-		this.roundTripNanos += (System.nanoTime() - sentNanos - this.roundTripNanos) / 8;
+		long sample = Math.min(System.nanoTime() - sentNanos, 4 * this.roundTripNanos);
+		this.roundTripNanos += (sample - this.roundTripNanos) / 8;
 	}
 
 	/** About the given number of round trips, drawn at random so that waiting customers fall out of step. */

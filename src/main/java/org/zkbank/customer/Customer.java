@@ -47,7 +47,8 @@ final class Customer {
 	/** What the customer knows; after its own commit with no wait since, it needs no read. */
 	private volatile Snapshot view;
 
-	private volatile DepositException problem;
+	/** The problem last logged, to log each one once. */
+	private DepositException reported;
 
 	Customer(DepositAccount account, CustomerProperties properties, CustomerMeters meters, StopSignal stop,
 			Duration problemWait) {
@@ -66,7 +67,7 @@ final class Customer {
 
 	/** Why the customer cannot work now, or {@code null} when it can. */
 	DepositException problem() {
-		return this.problem;
+		return this.account.problem();
 	}
 
 	/** Operates from each device until stopped; a deposit it cannot use is waited out, never crashed on. */
@@ -159,8 +160,8 @@ final class Customer {
 
 	/** Logs a problem once when it starts and once when it ends, and counts each occurrence. */
 	private synchronized void reportProblem(DepositException current) {
-		DepositException previous = this.problem;
-		this.problem = current;
+		DepositException previous = this.reported;
+		this.reported = current;
 		if (current != null) {
 			this.view = null;
 			this.meters.problem(current.problem());
