@@ -37,7 +37,9 @@ import org.zkbank.account.CommitResult.Outcome;
  * customer that made the last writes in a row, from its own last commit, takes turns: after a
  * turn of {@value #SHORTEST_TURN} commits it holds back for a few round trips and reads. If
  * somebody committed meanwhile, its turns stay short; if nobody did, they double (up to
- * {@value #LONGEST_TURN}), so a customer alone loses almost nothing.
+ * {@value #LONGEST_TURN}), so a customer alone loses almost nothing. Turns and waits grow with
+ * the number of customer names in the audit (one step per {@value #CUSTOMERS_PER_SCALE}), so that
+ * many waiting customers do not keep the server busy with their reads.
  */
 public final class DepositAccount {
 
@@ -53,6 +55,8 @@ public final class DepositAccount {
 
 	/** How long the balance must stay unchanged before a customer that lost a race writes again. */
 	private static final int QUIET_ROUND_TRIPS = 4;
+
+	private static final int CUSTOMERS_PER_SCALE = 8;
 
 	private static final String UNRESOLVED = "stopped before its lost reply was resolved; whether it was applied is in the audit";
 
@@ -80,6 +84,9 @@ public final class DepositAccount {
 
 	/** What the last read met, {@code null} if it succeeded. */
 	private volatile DepositException problem;
+
+	/** How many times longer turns and waits are: one per {@value #CUSTOMERS_PER_SCALE} customer names in the audit. */
+	private volatile int scale = 1;
 
 	/** A moving average of this instance's round trips to ZooKeeper, the unit of its waits. */
 	private volatile long roundTripNanos = Duration.ofMillis(1).toNanos();
@@ -129,11 +136,11 @@ public final class DepositAccount {
 					Op.getData(this.nodes.auditPath()), Op.getData(customerPath)));
 			roundTrip(sent);
 			OpResult balance = results.get(0);
-			boolean audited = results.get(1) instanceof OpResult.GetDataResult;
-			if (!audited) {
+			if (!(results.get(1) instanceof OpResult.GetDataResult root)) {
 				this.nodes.startAudit(balance, this.properties.openingBalance());
 				continue;
 			}
+			this.scale = Math.max(1, root.getStat().getNumChildren() / CUSTOMERS_PER_SCALE);
 			if (!(balance instanceof OpResult.GetDataResult found)) {
 				throw new DepositException(DepositException.Problem.DEPOSIT_MISSING, this.nodes.depositPath()
 						+ " was deleted after its audit started; it is not recreated until an operator restores it");
@@ -169,11 +176,11 @@ public final class DepositAccount {
 		Commit commit = new Commit(operations, basis);
 		boolean fromOwnCommit = basis != null && basis.version() == this.ownVersion;
 		this.streak = fromOwnCommit ? this.streak + 1 : 0;
-		boolean turnOver = this.streak >= this.turnLength;
+		boolean turnOver = this.streak >= this.turnLength * this.scale;
 		if (turnOver) {
 			// hold back, then write only on a quiet balance: a customer that came meanwhile has the turn
 			this.streak = 0;
-			this.stop.pause(Duration.ofNanos(this.roundTripNanos * HOLD_BACK_ROUND_TRIPS));
+			this.stop.pause(Duration.ofNanos(this.roundTripNanos * HOLD_BACK_ROUND_TRIPS * this.scale));
 			commit.listenFrom(basis);
 		}
 		List<CommitResult> results = commit.run();
@@ -435,7 +442,7 @@ public final class DepositAccount {
 			this.changesHeard++;
 			this.heard = this.current;
 			this.current = null;
-			DepositAccount.this.stop.pause(roundTrips(QUIET_ROUND_TRIPS));
+			DepositAccount.this.stop.pause(roundTrips(QUIET_ROUND_TRIPS * DepositAccount.this.scale));
 			return false;
 		}
 
