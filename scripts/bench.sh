@@ -32,8 +32,7 @@ else
   port=$(free_port)
   start_zookeeper "$work/zookeeper" "$port" "" "forceSync=no" "maxClientCnxns=0"  # 64 clients, one address
   pids+=("$ZOOKEEPER_PID")
-  for _ in $(seq 30); do zookeeper_healthy "$port" && break; sleep 1; done
-  zookeeper_healthy "$port" || { echo "bench: ZooKeeper did not start" >&2; exit 1; }
+  await_zookeeper "$work/zookeeper" "$port"
   arguments+=(--connect "127.0.0.1:$port" "standalone $zookeeper_version" --write BENCHMARKS.md)
 fi
 java -Xmx2g -cp "target/test-classes:target/classes:$(cat "$work/classpath")" \

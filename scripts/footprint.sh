@@ -117,8 +117,7 @@ prepare bare "$work/bare-source/target/bare.jar"
 zookeeper_port=$(free_port)
 start_zookeeper "$work/zookeeper" "$zookeeper_port" "" "forceSync=no"
 pids+=("$ZOOKEEPER_PID")
-for _ in $(seq 30); do zookeeper_healthy "$zookeeper_port" && break; sleep 1; done
-zookeeper_healthy "$zookeeper_port" || { echo "footprint: ZooKeeper did not start" >&2; exit 1; }
+await_zookeeper "$work/zookeeper" "$zookeeper_port"
 
 rss_mb() { awk -v key="$2:" '$1 == key { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 

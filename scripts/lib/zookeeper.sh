@@ -58,4 +58,19 @@ start_zookeeper() {
 }
 
 # Succeeds when the server on 127.0.0.1:PORT answers ruok with imok (the compose healthcheck).
-zookeeper_healthy() { echo ruok | nc -w 2 127.0.0.1 "$1" | grep -q imok; }
+zookeeper_healthy() { [ "$(echo ruok | nc -w 2 127.0.0.1 "$1" 2>/dev/null)" = imok ]; }
+
+# Waits up to 60 s for the server start_zookeeper started in DIR on PORT to answer; if it does not,
+# says why (the end of its log) and fails.
+# Usage: await_zookeeper DIR PORT
+await_zookeeper() {
+  local dir=$1 port=$2
+  for _ in $(seq 60); do
+    zookeeper_healthy "$port" && return 0
+    kill -0 "$ZOOKEEPER_PID" 2>/dev/null || break
+    sleep 1
+  done
+  echo "ZooKeeper on 127.0.0.1:$port did not start; the end of its log:" >&2
+  tail -n 20 "$dir/zookeeper.log" >&2
+  return 1
+}
