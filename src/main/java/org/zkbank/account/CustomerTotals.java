@@ -12,18 +12,20 @@ import com.fasterxml.jackson.annotation.JsonFormat;
  * committed, in how many operations and how many writes of the balance (commits; a group commit
  * carries several operations), and, per customer instance, the sequence number of its last
  * commit. That last map is what tells an instance, after an ambiguous commit, whether its commit
- * was applied; it keeps the {@value #INSTANCES_KEPT} instances that committed most recently.
+ * was applied; it keeps the {@value #INSTANCES_KEPT} instances that committed most recently. An
+ * entry written before commits were counted has one commit per operation, as they all had then.
  */
 public record CustomerTotals(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal deposited,
-		@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal withdrawn, long operations, long commits,
+		@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal withdrawn, long operations, Long commits,
 		Map<String, Long> lastSequence) {
 
 	/** Instances of one customer name whose last commit is remembered; restarts add new ones. */
 	static final int INSTANCES_KEPT = 32;
 
-	static final CustomerTotals NONE = new CustomerTotals(BigDecimal.ZERO, BigDecimal.ZERO, 0, 0, Map.of());
+	static final CustomerTotals NONE = new CustomerTotals(BigDecimal.ZERO, BigDecimal.ZERO, 0, 0L, Map.of());
 
 	public CustomerTotals {
+		commits = (commits == null) ? operations : commits;
 		lastSequence = (lastSequence == null) ? Map.of() : lastSequence;
 	}
 

@@ -1,6 +1,7 @@
 package org.zkbank.account;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,17 @@ class CustomerTotalsTests {
 
 		assertThat(totals.lastSequence()).hasSize(CustomerTotals.INSTANCES_KEPT).doesNotContainKey("first");
 		assertThat(totals.operations()).isEqualTo(CustomerTotals.INSTANCES_KEPT + 1);
+	}
+
+	@Test
+	void readsAnEntryWrittenBeforeCommitsWereCountedAsOneCommitPerOperation() {
+		CustomerTotals totals = AuditCodec.totals(
+				"{\"deposited\":\"3.00\",\"withdrawn\":\"1.00\",\"operations\":4,\"lastSequence\":{\"a\":4}}"
+					.getBytes(StandardCharsets.UTF_8),
+				"/x");
+
+		assertThat(totals.commits()).isEqualTo(4);
+		assertThat(totals.plus(List.of(Operation.deposit(BigDecimal.ONE)), "a", 5).commits()).isEqualTo(5);
 	}
 
 	@Test
