@@ -210,14 +210,13 @@ public final class DepositAccount {
 	}
 
 	/**
-	 * What one attempt of a commit writes: the balance after each operation that fits, in order,
-	 * and the audit totals with each of those operations.
+	 * What one attempt of a commit writes: the balance before each operation, in order, the
+	 * balance after those that fit, and the audit totals with them.
 	 */
-	private record Plan(Snapshot basis, List<BigDecimal> before, List<Boolean> fits, BigDecimal after,
-			CustomerTotals totals) {
+	private record Plan(Snapshot basis, List<BigDecimal> before, BigDecimal after, CustomerTotals totals) {
 
 		boolean writes() {
-			return this.fits.contains(true);
+			return this.totals.operations() > this.basis.totals().operations();
 		}
 
 	}
@@ -327,19 +326,16 @@ public final class DepositAccount {
 
 		private Plan plan(Snapshot basis) {
 			List<BigDecimal> before = new ArrayList<>(this.operations.size());
-			List<Boolean> fits = new ArrayList<>(this.operations.size());
 			List<Operation> committing = new ArrayList<>(this.operations.size());
 			BigDecimal balance = basis.balance();
 			for (Operation operation : this.operations) {
-				boolean fit = operation.type() == OperationType.DEPOSIT || operation.amount().compareTo(balance) <= 0;
 				before.add(balance);
-				fits.add(fit);
-				if (fit) {
+				if (operation.fits(balance)) {
 					balance = operation.type().apply(balance, operation.amount());
 					committing.add(operation);
 				}
 			}
-			return new Plan(basis, before, fits, balance,
+			return new Plan(basis, before, balance,
 					basis.totals().plus(committing, DepositAccount.this.instance, this.sequence));
 		}
 
@@ -479,7 +475,7 @@ public final class DepositAccount {
 			for (int i = 0; i < this.operations.size(); i++) {
 				Operation operation = this.operations.get(i);
 				BigDecimal before = plan.before().get(i);
-				results.add(plan.fits().get(i)
+				results.add(operation.fits(before)
 						? new CommitResult(operation, Outcome.COMMITTED, before,
 								operation.type().apply(before, operation.amount()), version, this.attempts,
 								this.conflicts, this.ambiguous, duration, next, null)

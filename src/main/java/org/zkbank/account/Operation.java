@@ -24,6 +24,11 @@ public record Operation(OperationType type, BigDecimal amount) {
 		return new Operation(OperationType.WITHDRAW, amount);
 	}
 
+	/** Whether this operation can apply to the given balance without taking it below zero. */
+	boolean fits(BigDecimal balance) {
+		return this.type == OperationType.DEPOSIT || this.amount.compareTo(balance) <= 0;
+	}
+
 	@Override
 	public String toString() {
 		return this.type.tag() + " " + Money.format(this.amount);

@@ -108,10 +108,7 @@ public final class CustomerMeters {
 		if (shared.ambiguous()) {
 			this.ambiguous.increment();
 		}
-		long committed = commit.stream().filter(CommitResult::committed).count();
-		if (committed > 0) {
-			this.batchSize.record(committed);
-		}
+		int committed = 0;
 		for (CommitResult result : commit) {
 			OperationType type = result.operation().type();
 			this.operations.get(type).get(result.outcome()).increment();
@@ -119,7 +116,11 @@ public final class CustomerMeters {
 			this.attempts.record(result.attempts());
 			if (result.committed()) {
 				this.amounts.get(type).increment(result.operation().amount().doubleValue());
+				committed++;
 			}
+		}
+		if (committed > 0) {
+			this.batchSize.record(committed);
 		}
 		CommitResult last = commit.get(commit.size() - 1);
 		if (last.balanceAfter() != null) {

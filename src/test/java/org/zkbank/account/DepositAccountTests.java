@@ -89,8 +89,7 @@ class DepositAccountTests {
 	@Test
 	void commitsFromTheSnapshotOfTheLastCommitInOneRoundTrip() throws Exception {
 		try (ZooKeeperProxy proxy = new ZooKeeperProxy(server.getPort())) {
-			DepositAccount alice = new DepositAccount(this.clients.connect(proxy.connectString()), this.properties,
-					"Alice", this.stop);
+			DepositAccount alice = account("Alice", proxy.connectString());
 			CommitResult first = alice.commit(Operation.deposit(new BigDecimal("10.00")), alice.read());
 			int before = proxy.requests();
 
@@ -140,8 +139,7 @@ class DepositAccountTests {
 	@Test
 	void aGroupCommitChecksEachOperationInOrderInOneRoundTripAndRejectsAnOverdraftAlone() throws Exception {
 		try (ZooKeeperProxy proxy = new ZooKeeperProxy(server.getPort())) {
-			DepositAccount alice = new DepositAccount(this.clients.connect(proxy.connectString()), this.properties,
-					"Alice", this.stop);
+			DepositAccount alice = account("Alice", proxy.connectString());
 			Snapshot read = alice.read();
 			int before = proxy.requests();
 
@@ -272,8 +270,7 @@ class DepositAccountTests {
 	@Test
 	void anUnreachableZooKeeperIsReportedNotThrownAtTheCaller() throws Exception {
 		ZooKeeperProxy proxy = new ZooKeeperProxy(server.getPort());
-		DepositAccount alice = new DepositAccount(this.clients.connect(proxy.connectString()), this.properties,
-				"Alice", this.stop);
+		DepositAccount alice = account("Alice", proxy.connectString());
 		Snapshot snapshot = alice.read();
 		proxy.close();
 		this.stop.stop();
@@ -285,8 +282,11 @@ class DepositAccountTests {
 	}
 
 	private DepositAccount account(String customer) throws InterruptedException {
-		return new DepositAccount(this.clients.connect(server.getConnectString()), this.properties, customer,
-				this.stop);
+		return account(customer, server.getConnectString());
+	}
+
+	private DepositAccount account(String customer, String connectString) throws InterruptedException {
+		return new DepositAccount(this.clients.connect(connectString), this.properties, customer, this.stop);
 	}
 
 	private AuditReport audit() {
