@@ -105,16 +105,18 @@ second=$(config/zookeeper/init-deposit.sh "127.0.0.1:$zookeeper_port" /bank_depo
 [[ $first == created* && $second == *"already exists"* ]] || fail "init is not idempotent: '$first' then '$second'"
 step "  $first; then: $second"
 
-step "the init with credentials: only that user may change the node, anyone may read it"
+step "the init with credentials: only that user may change or delete the node, anyone may read it"
 secured=$(BANK_ZOOKEEPERAUTH_USERNAME=bank BANK_ZOOKEEPERAUTH_PASSWORD=e2e-only \
-  config/zookeeper/init-deposit.sh "127.0.0.1:$zookeeper_port" /bank_deposit_secured 1000) || fail "secured init failed"
+  config/zookeeper/init-deposit.sh "127.0.0.1:$zookeeper_port" /secured/bank_deposit 1000) || fail "secured init failed"
 zkcli() { printf '%s\n' "$@" | "$ZKCLI" -server "127.0.0.1:$zookeeper_port" 2>&1; }
-grep -q "Insufficient permission" <<<"$(zkcli "set /bank_deposit_secured 0")" \
+grep -q "Insufficient permission" <<<"$(zkcli "set /secured/bank_deposit 0")" \
   || fail "an unauthenticated zkCli.sh set was not refused"
-grep -qx "1000" <<<"$(zkcli "get /bank_deposit_secured")" || fail "an unauthenticated read was refused"
-grep -q "Insufficient permission" <<<"$(zkcli "addauth digest bank:e2e-only" "set /bank_deposit_secured 1000")" \
+grep -q "Insufficient permission" <<<"$(zkcli "delete /secured/bank_deposit")" \
+  || fail "an unauthenticated zkCli.sh delete was not refused (the parent is not protected)"
+grep -qx "1000" <<<"$(zkcli "get /secured/bank_deposit")" || fail "an unauthenticated read was refused"
+grep -q "Insufficient permission" <<<"$(zkcli "addauth digest bank:e2e-only" "set /secured/bank_deposit 1000")" \
   && fail "the authenticated user was refused"
-step "  $secured; unauthenticated set refused, read allowed, authenticated set allowed"
+step "  $secured; unauthenticated set and delete refused, read allowed, authenticated set allowed"
 
 # ---------------------------------------------------------------------------------------------
 for customer in alice bob chuck; do

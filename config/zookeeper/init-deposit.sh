@@ -3,7 +3,10 @@
 #   zkCli.sh -server zookeeper:2181 create /bank_deposit 1000
 # Idempotent: exits 0 when the node already exists, and never touches an existing value.
 # With BANK_ZOOKEEPERAUTH_USERNAME and BANK_ZOOKEEPERAUTH_PASSWORD set, the node is created so that
-# only that user may change it and everyone may read it (the customers' ACL).
+# only that user may change it and everyone may read it (the customers' ACL), and its parent gets
+# the same ACL (created first if missing): the right to delete a node comes from its parent, so
+# without this anyone could delete the deposit and create another. For /bank_deposit the parent is
+# the root; give a deposit that shares a ZooKeeper with others a parent of its own (/bank/deposit).
 # Commands go to zkCli on standard input, so the password never shows in a process list.
 # Usage: init-deposit.sh SERVER [PATH] [OPENING_BALANCE]; ZKCLI names zkCli.sh if it is not on PATH.
 set -euo pipefail
@@ -15,8 +18,11 @@ username="${BANK_ZOOKEEPERAUTH_USERNAME:-}"
 password="${BANK_ZOOKEEPERAUTH_PASSWORD:-}"
 
 if [ -n "$username" ]; then
-  commands="addauth digest $username:$password
-create $path $opening auth::cdrwa,world:anyone:r"
+  parent=$(dirname "$path")
+  commands="addauth digest $username:$password"
+  [ "$parent" = / ] || commands+=$'\n'"create $parent"
+  commands+=$'\n'"setAcl $parent auth::cdrwa,world:anyone:r"
+  commands+=$'\n'"create $path $opening auth::cdrwa,world:anyone:r"
 else
   commands="create $path $opening"
 fi

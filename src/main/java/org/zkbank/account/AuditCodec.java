@@ -1,9 +1,13 @@
 package org.zkbank.account;
 
-import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** JSON for the audit nodes; data that does not read back as valid totals is reported, never guessed at. */
+/**
+ * JSON for the audit nodes. Data that does not read back as valid audit data is reported, never
+ * guessed at: amounts must be strings that {@link Money} accepts (no exponent, bounded length),
+ * and any other content, whatever it makes the parser do, is corrupt.
+ */
 final class AuditCodec {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -16,7 +20,7 @@ final class AuditCodec {
 	}
 
 	static CustomerTotals totals(byte[] data, String path) {
-		CustomerTotals totals = decode(data, CustomerTotals.class, path);
+		CustomerTotals totals = decode(data, CustomerTotals.class, path, "deposited", "withdrawn");
 		if (!totals.isValid()) {
 			throw corrupt(path, null);
 		}
@@ -24,24 +28,35 @@ final class AuditCodec {
 	}
 
 	static AuditOpening opening(byte[] data, String path) {
-		AuditOpening opening = decode(data, AuditOpening.class, path);
+		AuditOpening opening = decode(data, AuditOpening.class, path, "openingBalance");
 		if (!opening.isValid()) {
 			throw corrupt(path, null);
 		}
 		return opening;
 	}
 
-	private static <T> T decode(byte[] data, Class<T> type, String path) {
+	private static <T> T decode(byte[] data, Class<T> type, String path, String... amounts) {
+		T value;
 		try {
-			T value = JSON.readValue(data, type);
-			if (value == null) {
-				throw corrupt(path, null);
+			JsonNode tree = JSON.readTree((data != null) ? data : new byte[0]);
+			for (String amount : amounts) {
+				JsonNode text = (tree != null) ? tree.get(amount) : null;
+				if (text == null || !text.isString() || !Money.isPlain(text.stringValue())) {
+					throw corrupt(path, null);
+				}
 			}
-			return value;
+			value = JSON.treeToValue(tree, type);
 		}
-		catch (JacksonException ex) {
+		catch (DepositException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
 			throw corrupt(path, ex);
 		}
+		if (value == null) {
+			throw corrupt(path, null);
+		}
+		return value;
 	}
 
 	private static DepositException corrupt(String path, Exception cause) {

@@ -19,7 +19,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param expectedBalance opening balance + deposits - withdrawals
  * @param discrepancy balance - expected balance: money no audited commit explains
  * @param unexplainedWrites changes of the balance node that no audited commit made (a foreign
- * writer such as {@code zkCli.sh set}), even those that left the value unchanged
+ * writer such as {@code zkCli.sh set}), even those that left the value unchanged; counted across
+ * the wrap of the node's 32-bit version and across rollovers
  * @param conserved whether the discrepancy is zero and there were no unexplained writes
  * @param customers the committed totals of each customer
  */
@@ -49,7 +50,7 @@ public record AuditReport(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecima
 					Money.cents(customer.withdrawn()), customer.operations(), customer.commits()));
 		}
 		BigDecimal discrepancy = balance.subtract(expected);
-		long unexplained = version - opening.openingVersion() - commits;
+		long unexplained = opening.writes(version) - commits;
 		return new AuditReport(Money.cents(balance), version, Money.cents(opening.openingBalance()),
 				opening.openingVersion(), Money.cents(expected), Money.cents(discrepancy), unexplained,
 				discrepancy.signum() == 0 && unexplained == 0, customers);

@@ -46,8 +46,8 @@ public record BankProperties(
 	 * @param maxBackoff the longest pause after any failed write, and between reads while
 	 * ZooKeeper is unavailable
 	 * @param operationTimeout how long one operation may keep losing races or wait out an
-	 * unavailable ZooKeeper before it fails; an operation whose write result was lost is
-	 * resolved first, however long that takes
+	 * unavailable ZooKeeper before it fails; an operation whose write result was lost and is
+	 * still unresolved then ends unknown (applied once or not at all, never sent again)
 	 * @param requestTimeout how long one ZooKeeper request may go unanswered before it counts as
 	 * lost, so that no call blocks for ever on a server that accepts but does not answer
 	 */

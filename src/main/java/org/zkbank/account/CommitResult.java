@@ -8,7 +8,8 @@ import java.time.Duration;
  * thrown.
  *
  * @param operation what was intended
- * @param outcome committed, rejected (insufficient funds) or failed (not applied)
+ * @param commit the commit that carried the operation: the same on every attempt
+ * @param outcome committed, rejected, failed (certainly not applied) or unknown
  * @param balanceBefore the balance the last attempt started from, {@code null} if none was read
  * @param balanceAfter the balance after the operation ({@code balanceBefore} unless committed)
  * @param version the balance node version after the operation, {@code -1} if unknown
@@ -19,14 +20,28 @@ import java.time.Duration;
  * @param snapshot what the customer may commit with next, {@code null} when it must read again
  * @param reason why it was rejected or failed, {@code null} when committed
  */
-public record CommitResult(Operation operation, Outcome outcome, BigDecimal balanceBefore, BigDecimal balanceAfter,
+public record CommitResult(Operation operation, CommitId commit, Outcome outcome, BigDecimal balanceBefore, BigDecimal balanceAfter,
 		int version, int attempts, int conflicts, boolean ambiguous, Duration duration, Snapshot snapshot,
 		String reason) {
 
 	/** How an operation ended. */
 	public enum Outcome {
 
-		COMMITTED("committed"), REJECTED("rejected"), FAILED("failed");
+		/** Applied once. */
+		COMMITTED("committed"),
+
+		/** Not applied: it would take the balance below zero or beyond what the deposit stores. */
+		REJECTED("rejected"),
+
+		/** Certainly not applied. */
+		FAILED("failed"),
+
+		/**
+		 * Applied once or not at all: its reply was lost and this instance could not settle which
+		 * (stopped, timed out or forgotten). Never sent again; the audit explains the balance
+		 * either way.
+		 */
+		UNKNOWN("unknown");
 
 		private final String tag;
 
@@ -39,6 +54,13 @@ public record CommitResult(Operation operation, Outcome outcome, BigDecimal bala
 			return this.tag;
 		}
 
+	}
+
+	/**
+	 * Which commit of which customer instance: what its audit entry records, and what a check of
+	 * ZooKeeper's transaction log finds the commit by.
+	 */
+	public record CommitId(String instance, long sequence) {
 	}
 
 	public boolean committed() {

@@ -10,38 +10,69 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 /**
  * The audit entry of one customer name, kept in its own node beside the balance: what it has
  * committed, in how many operations and how many writes of the balance (commits; a group commit
- * carries several operations), and, per customer instance, the sequence number of its last
- * commit. That last map is what tells an instance, after an ambiguous commit, whether its commit
- * was applied; it keeps the {@value #INSTANCES_KEPT} instances that committed most recently. An
- * entry written before commits were counted has one commit per operation, as they all had then.
+ * carries several operations), and, per customer instance, its last commit. That last part is
+ * what tells an instance, after its reply was lost, whether its commit was applied.
+ * <p>
+ * It keeps the {@value #INSTANCES_KEPT} instances that committed most recently. An instance that
+ * is left out was either never applied or forgotten; {@code evictedThrough}, the highest commit
+ * number any forgotten instance had, says which: a commit numbered above it cannot have been
+ * forgotten, so its absence means it was never applied. Otherwise its fate is unknown, and it is
+ * reported as such, never sent again.
+ *
+ * @param deposited the sum of committed deposits
+ * @param withdrawn the sum of committed withdrawals
+ * @param operations committed operations
+ * @param commits writes of the balance by this name; the n-th one is commit number n
+ * @param instances per instance, its last commit, least recent first
+ * @param evictedThrough the highest commit number of an instance no longer kept, 0 if none
  */
 public record CustomerTotals(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal deposited,
-		@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal withdrawn, long operations, Long commits,
-		Map<String, Long> lastSequence) {
+		@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal withdrawn, long operations, long commits,
+		Map<String, InstanceCommit> instances, long evictedThrough) {
 
 	/** Instances of one customer name whose last commit is remembered; restarts add new ones. */
 	static final int INSTANCES_KEPT = 32;
 
-	static final CustomerTotals NONE = new CustomerTotals(BigDecimal.ZERO, BigDecimal.ZERO, 0, 0L, Map.of());
+	static final CustomerTotals NONE = new CustomerTotals(BigDecimal.ZERO, BigDecimal.ZERO, 0, 0, Map.of(), 0);
 
-	public CustomerTotals {
-		commits = (commits == null) ? operations : commits;
-		lastSequence = (lastSequence == null) ? Map.of() : lastSequence;
+	/**
+	 * The last commit of one instance.
+	 * @param sequence the instance's own number of the commit, the same on every attempt
+	 * @param commit the commit number it had in the name's entry
+	 */
+	public record InstanceCommit(long sequence, long commit) {
 	}
 
-	/** Whether the commit with this sequence number of this instance is already applied. */
-	boolean hasCommitted(String instance, long sequence) {
-		Long last = this.lastSequence.get(instance);
-		return last != null && last >= sequence;
+	/** What an entry says of a commit whose reply was lost, once the balance has moved on. */
+	enum Fate {
+
+		APPLIED, NOT_APPLIED, UNKNOWN
+
+	}
+
+	/**
+	 * Whether the commit with this sequence of this instance was applied, for a commit that, if
+	 * applied, made the given commit number.
+	 */
+	Fate fate(String instance, long sequence, long commit) {
+		InstanceCommit last = this.instances.get(instance);
+		if (last != null) {
+			// only this instance replaces its own record, and it sends nothing while resolving
+			return (last.sequence() >= sequence) ? Fate.APPLIED : Fate.NOT_APPLIED;
+		}
+		return (this.evictedThrough >= commit) ? Fate.UNKNOWN : Fate.NOT_APPLIED;
 	}
 
 	/** These totals with one more commit of the given instance, carrying the given operations. */
 	CustomerTotals plus(List<Operation> operations, String instance, long sequence) {
-		Map<String, Long> last = new LinkedHashMap<>(this.lastSequence);
-		last.remove(instance);
-		last.put(instance, sequence);
-		while (last.size() > INSTANCES_KEPT) {
-			last.remove(last.keySet().iterator().next());
+		long commit = this.commits + 1;
+		Map<String, InstanceCommit> kept = new LinkedHashMap<>(this.instances);
+		kept.remove(instance);
+		kept.put(instance, new InstanceCommit(sequence, commit));
+		long evicted = this.evictedThrough;
+		while (kept.size() > INSTANCES_KEPT) {
+			String oldest = kept.keySet().iterator().next();
+			evicted = Math.max(evicted, kept.remove(oldest).commit());
 		}
 		BigDecimal deposits = this.deposited;
 		BigDecimal withdrawals = this.withdrawn;
@@ -51,13 +82,23 @@ public record CustomerTotals(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDec
 				case WITHDRAW -> withdrawals = withdrawals.add(operation.amount());
 			}
 		}
-		return new CustomerTotals(deposits, withdrawals, this.operations + operations.size(), this.commits + 1, last);
+		return new CustomerTotals(deposits, withdrawals, this.operations + operations.size(), commit, kept, evicted);
+	}
+
+	/** Whether the totals can be stored and read back: what {@link Money} accepts. */
+	boolean isStorable() {
+		return Money.isStorable(this.deposited) && Money.isStorable(this.withdrawn);
 	}
 
 	boolean isValid() {
-		return this.deposited != null && this.deposited.signum() >= 0 && this.withdrawn != null
-				&& this.withdrawn.signum() >= 0 && this.commits >= 0 && this.commits <= this.operations
-				&& (this.commits > 0 || this.operations == 0);
+		return this.deposited != null && this.withdrawn != null && isStorable() && this.commits >= 0
+				&& this.commits <= this.operations && (this.commits > 0 || this.operations == 0)
+				&& this.instances != null && this.instances.size() <= INSTANCES_KEPT
+				&& this.instances.values()
+					.stream()
+					.allMatch((last) -> last != null && last.sequence() > 0 && last.commit() > 0
+							&& last.commit() <= this.commits)
+				&& this.evictedThrough >= 0 && this.evictedThrough <= this.commits;
 	}
 
 }

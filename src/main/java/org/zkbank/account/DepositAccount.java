@@ -12,6 +12,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +28,14 @@ import org.zkbank.account.CommitResult.Outcome;
  * versions make it all-or-nothing: a write that landed first turns it into a conflict, after
  * which the same operations are retried from a fresh read. Each commit has a sequence number that
  * the audit entry records for this instance, so that after an ambiguous write (the reply was
- * lost) a read tells whether it was applied; until the balance version moves past the version the
- * lost write expected, that write may still land, so only the same versioned write is sent again,
- * and exactly one of the two can apply.
+ * lost) a read tells whether it was applied; until the balance moves past the write the lost one
+ * expected (compared by {@code mzxid}, which never wraps), that write may still land, so only the
+ * same versioned write is sent again, and exactly one of the two can apply. A lost write whose
+ * fate cannot be settled (a stop, the operation timeout, or an entry that has forgotten this
+ * instance) ends {@link CommitResult.Outcome#UNKNOWN}, never sent again. No write is ever sent at
+ * version -1, which ZooKeeper reads as unconditional: a node about to reach it is recreated (see
+ * {@link Snapshot#rollsOver}). Never throws: a defect ends the commit failed, or unknown if a
+ * write may have been applied, and shows in {@link #problem()}.
  * <p>
  * Contention is managed so that no customer starves and conflicts stay few when customers commit
  * without pauses. A customer that lost a race waits until the balance has stopped changing for a
@@ -58,8 +64,6 @@ public final class DepositAccount {
 
 	private static final int CUSTOMERS_PER_SCALE = 8;
 
-	private static final String UNRESOLVED = "stopped before its lost reply was resolved; whether it was applied is in the audit";
-
 	private final DepositNodes nodes;
 
 	private final BankProperties properties;
@@ -74,8 +78,8 @@ public final class DepositAccount {
 
 	// taking turns; commits do not overlap, so these need no locking
 
-	/** The balance version this instance's last commit made. */
-	private int ownVersion = -1;
+	/** The balance transaction this instance's last commit made. */
+	private long ownMzxid = -1;
 
 	/** Commits in a row made from this instance's own last commit. */
 	private int streak;
@@ -145,12 +149,16 @@ public final class DepositAccount {
 				throw new DepositException(DepositException.Problem.DEPOSIT_MISSING, this.nodes.depositPath()
 						+ " was deleted after its audit started; it is not recreated until an operator restores it");
 			}
+			AuditOpening opening = AuditCodec.opening(root.getData(), this.nodes.auditPath());
+			this.nodes.requireAudited(found.getStat(), opening, root.getStat());
 			BigDecimal amount = Money.parse(found.getData(), this.nodes.depositPath());
+			Snapshot.AuditRoot auditRoot = new Snapshot.AuditRoot(opening, root.getStat().getVersion());
 			if (results.get(2) instanceof OpResult.GetDataResult totals) {
-				return new Snapshot(amount, found.getStat().getVersion(),
-						AuditCodec.totals(totals.getData(), customerPath), totals.getStat().getVersion());
+				return new Snapshot(amount, found.getStat().getVersion(), found.getStat().getMzxid(),
+						AuditCodec.totals(totals.getData(), customerPath), totals.getStat().getVersion(), auditRoot);
 			}
-			return new Snapshot(amount, found.getStat().getVersion(), CustomerTotals.NONE, Snapshot.NO_NODE);
+			return new Snapshot(amount, found.getStat().getVersion(), found.getStat().getMzxid(), CustomerTotals.NONE,
+					Snapshot.NO_NODE, auditRoot);
 		}
 	}
 
@@ -174,23 +182,33 @@ public final class DepositAccount {
 	 */
 	public List<CommitResult> commit(List<Operation> operations, Snapshot basis) {
 		Commit commit = new Commit(operations, basis);
-		boolean fromOwnCommit = basis != null && basis.version() == this.ownVersion;
-		this.streak = fromOwnCommit ? this.streak + 1 : 0;
-		boolean turnOver = this.streak >= this.turnLength * this.scale;
-		if (turnOver) {
-			// hold back, then write only on a quiet balance: a customer that came meanwhile has the turn
-			this.streak = 0;
-			this.stop.pause(Duration.ofNanos(this.roundTripNanos * HOLD_BACK_ROUND_TRIPS * this.scale));
-			commit.listenFrom(basis);
+		try {
+			boolean fromOwnCommit = basis != null && basis.mzxid() == this.ownMzxid;
+			this.streak = fromOwnCommit ? this.streak + 1 : 0;
+			boolean turnOver = this.streak >= this.turnLength * this.scale;
+			if (turnOver) {
+				// hold back, then write only on a quiet balance: a customer that came meanwhile has the turn
+				this.streak = 0;
+				this.stop.pause(Duration.ofNanos(this.roundTripNanos * HOLD_BACK_ROUND_TRIPS * this.scale));
+				commit.listenFrom(basis);
+			}
+			List<CommitResult> results = commit.run();
+			if (turnOver) {
+				this.turnLength = commit.heardNobody() ? Math.min(LONGEST_TURN, this.turnLength * 2) : SHORTEST_TURN;
+			}
+			Snapshot next = results.get(0).snapshot();
+			if (next != null && results.stream().anyMatch(CommitResult::committed)) {
+				this.ownMzxid = next.mzxid();
+			}
+			return results;
 		}
-		List<CommitResult> results = commit.run();
-		if (turnOver) {
-			this.turnLength = commit.heardNobody() ? Math.min(LONGEST_TURN, this.turnLength * 2) : SHORTEST_TURN;
+		catch (RuntimeException ex) {
+			// a defect, not a state of the deposit: reported, and the customer goes on
+			log.error("{}: unexpected error while committing {}", this.customer, operations, ex);
+			this.problem = new DepositException(DepositException.Problem.INTERNAL,
+					"unexpected error while committing: " + ex, ex);
+			return commit.broken(ex);
 		}
-		results.stream().filter(CommitResult::committed).findAny().ifPresent((committed) -> {
-			this.ownVersion = committed.version();
-		});
-		return results;
 	}
 
 	/**
@@ -210,15 +228,24 @@ public final class DepositAccount {
 	}
 
 	/**
-	 * What one attempt of a commit writes: the balance before each operation, in order, the
-	 * balance after those that fit, and the audit totals with them.
+	 * What one attempt of a commit writes: how each operation fares against the running balance,
+	 * in order, the balance after those that fit, and the audit totals with them.
 	 */
-	private record Plan(Snapshot basis, List<BigDecimal> before, BigDecimal after, CustomerTotals totals) {
+	private record Plan(Snapshot basis, List<Step> steps, BigDecimal after, CustomerTotals totals) {
 
 		boolean writes() {
 			return this.totals.operations() > this.basis.totals().operations();
 		}
 
+		/** The balance version the write leaves: a rollover creates the node anew. */
+		int versionAfter() {
+			return Snapshot.rollsOver(this.basis.version()) ? 0 : this.basis.version() + 1;
+		}
+
+	}
+
+	/** One operation in a plan: the balance it meets, and why it is rejected ({@code null} if it fits). */
+	private record Step(BigDecimal before, String rejection) {
 	}
 
 	/** The state of one commit of one or more operations on its way to an outcome. */
@@ -226,9 +253,13 @@ public final class DepositAccount {
 
 		private final List<Operation> operations;
 
-		private final long sequence = DepositAccount.this.sequence.incrementAndGet();
+		private final CommitResult.CommitId id = new CommitResult.CommitId(DepositAccount.this.instance,
+				DepositAccount.this.sequence.incrementAndGet());
 
 		private final long started = System.nanoTime();
+
+		/** When the first reply of the pending write was lost: resolving it gets a whole operation timeout. */
+		private long lostAt;
 
 		private Snapshot current;
 
@@ -237,6 +268,9 @@ public final class DepositAccount {
 		private int conflicts;
 
 		private boolean ambiguous;
+
+		/** Whether a write is on its way and its outcome not yet known. */
+		private boolean sending;
 
 		/** Whether this commit lost a race or gave way, and so waits for a quiet balance before each write. */
 		private boolean contended;
@@ -247,8 +281,15 @@ public final class DepositAccount {
 		/** Reads that found the balance changed since the one before. */
 		private int changesHeard;
 
-		/** The plan of a write whose reply was lost; while its balance version is current, that write may land. */
+		/**
+		 * The plan of a write whose reply was lost. While the balance is still at its basis, it may
+		 * land, so only it is sent again; once the balance has moved on, the audit entry says
+		 * whether it landed.
+		 */
 		private Plan pending;
+
+		/** What the last successful write left, {@code null} when the customer must read again. */
+		private Snapshot written;
 
 		private String failure;
 
@@ -273,37 +314,43 @@ public final class DepositAccount {
 			while (true) {
 				if (this.current == null) {
 					if (!readAgain()) {
-						return failed(null, this.failure);
+						return (this.pending != null) ? unknown(null, this.failure) : failed(null, this.failure);
 					}
 					if (!quiet()) {
 						continue;
 					}
 				}
 				Snapshot basis = this.current;
-				if (basis.totals().hasCommitted(DepositAccount.this.instance, this.sequence)) {
-					log.info("{}: the lost reply was a commit; {} was applied once", DepositAccount.this.customer,
-							this.operations);
-					return ended(this.pending, this.pending.basis().version() + 1, basis);
-				}
 				if (this.pending != null) {
-					if (basis.version() < this.pending.basis().version()) {
-						// a lagging server answered (or an operator recreated the node); only a newer
-						// view settles the lost write
-						if (stopped()) {
-							return failed(basis, UNRESOLVED);
+					long lost = this.pending.basis().mzxid();
+					if (basis.mzxid() < lost) {
+						// a lagging server answered; only a newer view settles the lost write
+						if (stopped() || overdue()) {
+							return unknown(basis, "only servers behind its lost write answered" + until());
 						}
 						this.current = null;
 						pause();
 						continue;
 					}
-					if (basis.version() > this.pending.basis().version()) {
-						this.pending = null; // the lost write can no longer apply
+					if (basis.mzxid() > lost) {
+						switch (basis.totals().fate(this.id.instance(), this.id.sequence(), this.pending.totals().commits())) {
+							case APPLIED -> {
+								log.info("{}: the lost reply was a commit; {} was applied once", DepositAccount.this.customer,
+										this.operations);
+								return ended(this.pending, this.pending.versionAfter(), null);
+							}
+							case UNKNOWN -> {
+								return unknown(basis, "its reply was lost, and more instances of "
+										+ DepositAccount.this.customer + " committed meanwhile than its audit entry keeps");
+							}
+							case NOT_APPLIED -> this.pending = null; // the lost write can no longer apply
+						}
 					}
 				}
 				// while a lost write may still land, only the same write (the same plan, from the
-				// same version) is sent again, so that at most one of them applies
+				// same balance) is sent again, so that at most one of them applies
 				boolean settled = this.pending == null;
-				Plan plan = plan(basis);
+				Plan plan = settled ? plan(basis) : this.pending;
 				if (settled && !plan.writes()) {
 					return ended(plan, basis.version(), basis);
 				}
@@ -314,49 +361,92 @@ public final class DepositAccount {
 				if (settled && stopped() && this.attempts > 0) {
 					return failed(basis, "stopped before it committed");
 				}
-				Snapshot committed = attempt(plan);
-				if (committed != null) {
-					return ended(plan, committed.version(), committed);
+				if (!settled && (stopped() || overdue())) {
+					return unknown(basis, "its reply was lost and the balance has not moved since" + until());
+				}
+				if (attempt(plan)) {
+					return ended(plan, plan.versionAfter(), this.written);
 				}
 				if (this.failure != null) {
-					return failed(basis, this.failure);
+					return (this.pending != null) ? unknown(basis, this.failure) : failed(basis, this.failure);
 				}
 			}
 		}
 
 		private Plan plan(Snapshot basis) {
-			List<BigDecimal> before = new ArrayList<>(this.operations.size());
+			List<Step> steps = new ArrayList<>(this.operations.size());
 			List<Operation> committing = new ArrayList<>(this.operations.size());
 			BigDecimal balance = basis.balance();
+			BigDecimal deposited = basis.totals().deposited();
+			BigDecimal withdrawn = basis.totals().withdrawn();
 			for (Operation operation : this.operations) {
-				before.add(balance);
-				if (operation.fits(balance)) {
-					balance = operation.type().apply(balance, operation.amount());
-					committing.add(operation);
+				BigDecimal before = balance;
+				String rejection = null;
+				if (!operation.fits(before)) {
+					rejection = "insufficient funds: balance " + Money.format(before);
 				}
+				else {
+					boolean deposit = operation.type() == OperationType.DEPOSIT;
+					BigDecimal after = operation.type().apply(before, operation.amount());
+					BigDecimal nextDeposited = deposit ? deposited.add(operation.amount()) : deposited;
+					BigDecimal nextWithdrawn = deposit ? withdrawn : withdrawn.add(operation.amount());
+					if (Money.isStorable(after) && Money.isStorable(nextDeposited) && Money.isStorable(nextWithdrawn)) {
+						balance = after;
+						deposited = nextDeposited;
+						withdrawn = nextWithdrawn;
+						committing.add(operation);
+					}
+					else {
+						rejection = "the balance or its audit totals would have more digits than the deposit stores";
+					}
+				}
+				steps.add(new Step(before, rejection));
 			}
-			return new Plan(basis, before, balance,
-					basis.totals().plus(committing, DepositAccount.this.instance, this.sequence));
+			return new Plan(basis, steps, balance, basis.totals().plus(committing, this.id.instance(), this.id.sequence()));
 		}
 
-		/** Sends one versioned write; returns the new snapshot, or {@code null} to go round again. */
-		private Snapshot attempt(Plan plan) {
+		/**
+		 * Sends one versioned write.
+		 * @return whether it was applied; otherwise the commit goes round again, or ends with
+		 * {@link #failure} when the write was refused
+		 */
+		private boolean attempt(Plan plan) {
 			this.attempts++;
 			Snapshot basis = plan.basis();
+			boolean rollover = Snapshot.rollsOver(basis.version());
+			List<Op> writes = new ArrayList<>(5);
+			String depositPath = DepositAccount.this.nodes.depositPath();
+			if (rollover) {
+				// one write recreates the node at version 0; the root's version keeps rollovers exclusive
+				writes.add(Op.delete(depositPath, basis.version()));
+				writes.add(DepositAccount.this.nodes.create(depositPath, Money.encode(plan.after())));
+			}
+			else {
+				writes.add(Op.setData(depositPath, Money.encode(plan.after()), basis.version()));
+			}
 			String customerPath = DepositAccount.this.nodes.customerPath(DepositAccount.this.customer);
-			Op writeTotals = (basis.totalsVersion() == Snapshot.NO_NODE)
-					? DepositAccount.this.nodes.create(customerPath, plan.totals())
-					: Op.setData(customerPath, AuditCodec.encode(plan.totals()), basis.totalsVersion());
+			if (basis.totalsVersion() == Snapshot.NO_NODE) {
+				writes.add(DepositAccount.this.nodes.create(customerPath, plan.totals()));
+			}
+			else if (Snapshot.rollsOver(basis.totalsVersion())) {
+				writes.add(Op.delete(customerPath, (int) basis.totalsVersion()));
+				writes.add(DepositAccount.this.nodes.create(customerPath, plan.totals()));
+			}
+			else {
+				writes.add(Op.setData(customerPath, AuditCodec.encode(plan.totals()), (int) basis.totalsVersion()));
+			}
+			if (rollover) {
+				writes.add(Op.setData(DepositAccount.this.nodes.auditPath(),
+						AuditCodec.encode(basis.root().opening().rolledOver(basis.version())), basis.root().version()));
+			}
 			try {
 				long sent = System.nanoTime();
-				List<OpResult> results = DepositAccount.this.nodes.write(List.of(
-						Op.setData(DepositAccount.this.nodes.depositPath(), Money.encode(plan.after()), basis.version()),
-						writeTotals));
+				this.sending = true;
+				List<OpResult> results = DepositAccount.this.nodes.write(writes);
+				this.sending = false;
 				roundTrip(sent);
-				int version = ((OpResult.SetDataResult) results.get(0)).getStat().getVersion();
-				int totalsVersion = (results.get(1) instanceof OpResult.SetDataResult set) ? set.getStat().getVersion()
-						: 0;
-				return new Snapshot(plan.after(), version, plan.totals(), totalsVersion);
+				this.written = rollover ? null : written(plan, results);
+				return true;
 			}
 			catch (KeeperException.BadVersionException | KeeperException.NodeExistsException ex) {
 				if (this.pending == null) {
@@ -369,8 +459,9 @@ public final class DepositAccount {
 			}
 			catch (KeeperException ex) {
 				if (!DepositNodes.isConnectionProblem(ex)) {
-					this.failure = DepositNodes.failure(ex).getMessage(); // refused: certainly not applied
-					return null;
+					this.failure = DepositNodes.failure(ex).getMessage(); // refused: this write was not applied
+					this.sending = false;
+					return false;
 				}
 				lost(plan, ex);
 			}
@@ -381,26 +472,37 @@ public final class DepositAccount {
 			catch (DepositException ex) {
 				// not connected: nothing was sent
 			}
+			this.sending = false;
 			this.current = null;
 			if (!this.contended) {
 				pause();
 			}
-			return null;
+			return false;
+		}
+
+		/** The snapshot a plain (not rolled over) write leaves, from its results. */
+		private Snapshot written(Plan plan, List<OpResult> results) {
+			Stat balance = ((OpResult.SetDataResult) results.get(0)).getStat();
+			OpResult totals = results.get(results.size() - 1);
+			int totalsVersion = (totals instanceof OpResult.SetDataResult set) ? set.getStat().getVersion() : 0;
+			return new Snapshot(plan.after(), balance.getVersion(), balance.getMzxid(), plan.totals(), totalsVersion,
+					plan.basis().root());
 		}
 
 		private void lost(Plan plan, Exception ex) {
 			this.ambiguous = true;
+			if (this.pending == null) {
+				this.lostAt = System.nanoTime();
+			}
 			this.pending = plan;
 			log.warn("{}: the result of {} at version {} was lost ({}); finding out whether it was applied",
 					DepositAccount.this.customer, this.operations, plan.basis().version(), ex.getMessage());
 		}
 
-
 		/**
-		 * Reads a fresh snapshot. While a lost write is unresolved it keeps trying, whatever the
-		 * problem, until a stop. Otherwise the operation was certainly not applied: it waits out an
-		 * unavailable ZooKeeper up to the operation timeout, and gives up at once on a corrupt or
-		 * missing deposit, which needs an operator.
+		 * Reads a fresh snapshot, waiting out problems up to the operation timeout: an unavailable
+		 * ZooKeeper always, and, while a lost write is unresolved, any problem. Otherwise a corrupt,
+		 * missing or replaced deposit ends the commit at once, certainly not applied.
 		 */
 		private boolean readAgain() {
 			while (true) {
@@ -409,20 +511,25 @@ public final class DepositAccount {
 					return true;
 				}
 				catch (DepositException ex) {
-					boolean resolving = this.pending != null && !stopped();
-					boolean waiting = ex.problem() == DepositException.Problem.ZOOKEEPER_UNAVAILABLE && !stopped()
+					boolean waiting = (this.pending != null
+							|| ex.problem() == DepositException.Problem.ZOOKEEPER_UNAVAILABLE) && !stopped()
 							&& !overdue();
-					if (!resolving && !waiting) {
-						this.failure = ex.getMessage();
-						if (this.pending != null) {
-							this.failure = UNRESOLVED;
-							log.error("{}: {} {}", DepositAccount.this.customer, this.operations, this.failure);
-						}
+					if (!waiting) {
+						this.failure = (this.pending != null)
+								? "its reply was lost and the deposit could not be read again" + until() + ": "
+										+ ex.getMessage()
+								: ex.getMessage();
 						return false;
 					}
 					DepositAccount.this.stop.pause(retry().maxBackoff());
 				}
 			}
+		}
+
+		/** Why a lost write is left unresolved: a stop, or the operation timeout. */
+		private String until() {
+			return stopped() ? " before a stop"
+					: " within " + retry().operationTimeout().toMillis() + " ms (bank.retry.operation-timeout)";
 		}
 
 		/**
@@ -432,7 +539,7 @@ public final class DepositAccount {
 		 */
 		private boolean quiet() {
 			if (!this.contended || this.pending != null || stopped() || overdue()
-					|| (this.heard != null && this.heard.version() == this.current.version())) {
+					|| (this.heard != null && this.heard.mzxid() == this.current.mzxid())) {
 				return true;
 			}
 			this.changesHeard++;
@@ -452,8 +559,10 @@ public final class DepositAccount {
 			DepositAccount.this.stop.pause(Duration.ofNanos(ThreadLocalRandom.current().nextLong(capNanos + 1)));
 		}
 
+		/** Whether the operation timeout has passed: since the start, or since the loss of a pending write. */
 		private boolean overdue() {
-			return System.nanoTime() - this.started > retry().operationTimeout().toNanos();
+			long since = (this.pending != null) ? this.lostAt : this.started;
+			return System.nanoTime() - since > retry().operationTimeout().toNanos();
 		}
 
 		private BankProperties.Retry retry() {
@@ -467,32 +576,49 @@ public final class DepositAccount {
 		/**
 		 * How each operation ended by the given plan: committed if it fit, else rejected.
 		 * @param version the balance version after the plan's write, or of its basis when it wrote nothing
-		 * @param next what the customer may commit with next
+		 * @param next what the customer may commit with next, {@code null} when it must read again
 		 */
 		private List<CommitResult> ended(Plan plan, int version, Snapshot next) {
 			Duration duration = Duration.ofNanos(System.nanoTime() - this.started);
 			List<CommitResult> results = new ArrayList<>(this.operations.size());
 			for (int i = 0; i < this.operations.size(); i++) {
 				Operation operation = this.operations.get(i);
-				BigDecimal before = plan.before().get(i);
-				results.add(operation.fits(before)
-						? new CommitResult(operation, Outcome.COMMITTED, before,
-								operation.type().apply(before, operation.amount()), version, this.attempts,
-								this.conflicts, this.ambiguous, duration, next, null)
-						: new CommitResult(operation, Outcome.REJECTED, before, before, version, this.attempts,
-								this.conflicts, this.ambiguous, duration, next,
-								"insufficient funds: balance " + Money.format(before)));
+				Step step = plan.steps().get(i);
+				boolean fits = step.rejection() == null;
+				results.add(new CommitResult(operation, this.id, fits ? Outcome.COMMITTED : Outcome.REJECTED,
+						step.before(), fits ? operation.type().apply(step.before(), operation.amount()) : step.before(),
+						version, this.attempts, this.conflicts, this.ambiguous, duration, next, step.rejection()));
 			}
 			return results;
 		}
 
-		/** Every operation failed, not applied. @param last the last snapshot read, {@code null} if none */
+		/** Every operation failed, certainly not applied. @param last the last snapshot read, {@code null} if none */
 		private List<CommitResult> failed(Snapshot last, String reason) {
+			return unsettled(Outcome.FAILED, last, reason);
+		}
+
+		/**
+		 * Every operation's fate is unknown: the lost write was applied once or not at all, and is
+		 * never sent again. @param last the last snapshot read, {@code null} if none
+		 */
+		private List<CommitResult> unknown(Snapshot last, String reason) {
+			log.error("{}: {} outcome unknown: {}; it is not sent again, and the audit explains the balance either way",
+					DepositAccount.this.customer, this.operations, reason);
+			return unsettled(Outcome.UNKNOWN, last, reason);
+		}
+
+		/** How the commit ends after a defect: unknown if a write may have been applied, else failed. */
+		List<CommitResult> broken(RuntimeException ex) {
+			String reason = "unexpected error: " + ex;
+			return (this.pending != null || this.sending) ? unknown(null, reason) : failed(null, reason);
+		}
+
+		private List<CommitResult> unsettled(Outcome outcome, Snapshot last, String reason) {
 			BigDecimal balance = (last != null) ? last.balance() : null;
 			int version = (last != null) ? last.version() : -1;
 			Duration duration = Duration.ofNanos(System.nanoTime() - this.started);
 			return this.operations.stream()
-				.map((operation) -> new CommitResult(operation, Outcome.FAILED, balance, balance, version,
+				.map((operation) -> new CommitResult(operation, this.id, outcome, balance, balance, version,
 						this.attempts, this.conflicts, this.ambiguous, duration, null, reason))
 				.toList();
 		}

@@ -42,13 +42,19 @@ public final class DepositAudit {
 				throw new DepositException(DepositException.Problem.DEPOSIT_MISSING,
 						this.nodes.depositPath() + " was deleted after its audit started");
 			}
-			AuditOpening opening = AuditCodec.opening(((OpResult.GetDataResult) results.get(1)).getData(),
-					this.nodes.auditPath());
+			if (!(results.get(1) instanceof OpResult.GetDataResult root)) {
+				continue; // the audit root was deleted after the list was read
+			}
+			AuditOpening opening = AuditCodec.opening(root.getData(), this.nodes.auditPath());
+			this.nodes.requireAudited(balance.getStat(), opening, root.getStat());
 			Map<String, CustomerTotals> totals = new LinkedHashMap<>();
 			for (int i = 0; i < customers.size(); i++) {
 				String path = this.nodes.customerPath(customers.get(i));
-				totals.put(customers.get(i),
-						AuditCodec.totals(((OpResult.GetDataResult) results.get(3 + i)).getData(), path));
+				if (!(results.get(3 + i) instanceof OpResult.GetDataResult entry)) {
+					throw new DepositException(DepositException.Problem.CORRUPT_AUDIT,
+							path + " could not be read: " + results.get(3 + i));
+				}
+				totals.put(customers.get(i), AuditCodec.totals(entry.getData(), path));
 			}
 			return AuditReport.of(Money.parse(balance.getData(), this.nodes.depositPath()),
 					balance.getStat().getVersion(), opening, totals);

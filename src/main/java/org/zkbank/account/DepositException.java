@@ -21,8 +21,17 @@ public class DepositException extends RuntimeException {
 		/** The balance node was deleted after the audit started; never silently recreated. */
 		DEPOSIT_MISSING,
 
+		/**
+		 * The balance node is not the one the audit started on: someone deleted and created it
+		 * again. Never written to until an operator acts.
+		 */
+		DEPOSIT_REPLACED,
+
 		/** ZooKeeper refused the request for another reason (for instance access control). */
-		REFUSED
+		REFUSED,
+
+		/** A defect: an exception nothing expected. Logged with its stack; the customer goes on. */
+		INTERNAL
 
 	}
 
@@ -33,7 +42,7 @@ public class DepositException extends RuntimeException {
 		this.problem = problem;
 	}
 
-	DepositException(Problem problem, String message, Throwable cause) {
+	public DepositException(Problem problem, String message, Throwable cause) {
 		super(message, cause);
 		this.problem = problem;
 	}

@@ -14,6 +14,7 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * /bank_deposit              "1234.56"  the balance, a plain decimal string
- * /bank_deposit_audit        {"openingBalance":"1000","openingVersion":0}
- * /bank_deposit_audit/Alice  {"deposited":"..","withdrawn":"..","operations":17,"commits":15,"lastSequence":{..}}
+ * /bank_deposit_audit        {"openingBalance":"1000","openingVersion":0,"depositCzxid":0,"rollovers":0,"writesBefore":0}
+ * /bank_deposit_audit/Alice  {"deposited":"..","withdrawn":"..","operations":17,"commits":15,
+ *                             "instances":{"3f2a..":{"sequence":9,"commit":15}},"evictedThrough":0}
  * </pre>
  *
  * Reads of several nodes are one atomic {@code multiRead}; writes are one {@code multi}. Both are
@@ -111,13 +113,14 @@ final class DepositNodes {
 		List<Op> writes;
 		AuditOpening opening;
 		if (balance instanceof OpResult.GetDataResult found) {
-			opening = new AuditOpening(Money.parse(found.getData(), this.depositPath), found.getStat().getVersion());
+			opening = AuditOpening.of(Money.parse(found.getData(), this.depositPath), found.getStat().getVersion(),
+					found.getStat().getCzxid());
 			writes = List.of(Op.check(this.depositPath, opening.openingVersion()), create(this.auditPath, opening));
 		}
 		else {
-			opening = new AuditOpening(openingBalance, 0);
-			writes = List.of(Op.create(this.depositPath, Money.encode(openingBalance), this.acl, CreateMode.PERSISTENT),
-					create(this.auditPath, opening));
+			// created together: the balance node's creating transaction is the root's
+			opening = AuditOpening.of(openingBalance, 0, 0);
+			writes = List.of(create(this.depositPath, Money.encode(openingBalance)), create(this.auditPath, opening));
 		}
 		try {
 			if (balance instanceof OpResult.GetDataResult && this.secured) {
@@ -142,7 +145,27 @@ final class DepositNodes {
 	}
 
 	Op create(String path, Object audit) {
-		return Op.create(path, AuditCodec.encode(audit), this.acl, CreateMode.PERSISTENT);
+		return create(path, AuditCodec.encode(audit));
+	}
+
+	Op create(String path, byte[] data) {
+		return Op.create(path, data, this.acl, CreateMode.PERSISTENT);
+	}
+
+	/**
+	 * Fails unless the balance node is the one the audit started on (or the one a rollover
+	 * created): a node deleted and created again by anyone else is a replaced deposit, whose
+	 * value the audit cannot explain and the customers must not write to.
+	 */
+	void requireAudited(Stat balance, AuditOpening opening, Stat root) {
+		long expected = opening.depositCzxid(root.getMzxid());
+		if (balance.getCzxid() != expected) {
+			String message = "%s was deleted and created again (transaction 0x%x, the audit started on 0x%x) by "
+					+ "someone other than the customers; it is not written to until an operator restores it or starts "
+					+ "a new audit";
+			throw new DepositException(DepositException.Problem.DEPOSIT_REPLACED,
+					message.formatted(this.depositPath, balance.getCzxid(), expected));
+		}
 	}
 
 	static boolean isConnectionProblem(KeeperException ex) {

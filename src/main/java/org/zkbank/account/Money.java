@@ -15,6 +15,9 @@ public final class Money {
 	// an oversized foreign value from being taken for a balance.
 	private static final Pattern PLAIN_DECIMAL = Pattern.compile("[0-9]{1,30}(\\.[0-9]{1,30})?");
 
+	/** Digits before and after the point that an amount may have. */
+	private static final int MAX_DIGITS = 30;
+
 	private Money() {
 	}
 
@@ -25,12 +28,27 @@ public final class Money {
 	 */
 	static BigDecimal parse(byte[] data, String path) {
 		String text = (data == null) ? "" : new String(data, StandardCharsets.UTF_8).strip();
-		if (!PLAIN_DECIMAL.matcher(text).matches()) {
+		if (!isPlain(text)) {
 			throw new DepositException(DepositException.Problem.CORRUPT_BALANCE,
 					"%s holds '%s', which is not a non-negative decimal amount; it is left untouched until it is fixed"
 						.formatted(path, abbreviate(text)));
 		}
 		return new BigDecimal(text);
+	}
+
+	/** Whether the text is an amount as the bank stores it: a non-negative plain decimal of bounded length. */
+	static boolean isPlain(String text) {
+		return PLAIN_DECIMAL.matcher(text).matches();
+	}
+
+	/**
+	 * Whether the amount can be stored and read back: non-negative, with at most
+	 * {@value #MAX_DIGITS} digits before and after the point. A commit that would store more is
+	 * rejected, so that the bank never writes what it would then refuse to read.
+	 */
+	static boolean isStorable(BigDecimal amount) {
+		return amount.signum() >= 0 && amount.scale() <= MAX_DIGITS
+				&& amount.precision() - amount.scale() <= MAX_DIGITS;
 	}
 
 	static byte[] encode(BigDecimal amount) {

@@ -1,11 +1,13 @@
 package org.zkbank.customer;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
@@ -50,6 +52,12 @@ final class Customer {
 	/** The problem last logged, to log each one once. */
 	private DepositException reported;
 
+	/** An unexpected error of the last operation, until one succeeds. */
+	private volatile DepositException internal;
+
+	/** Why a device ended other than by a stop; it does not come back. */
+	private volatile DepositException deviceEnded;
+
 	Customer(DepositAccount account, CustomerProperties properties, CustomerMeters meters, StopSignal stop,
 			Duration problemWait) {
 		this.account = account;
@@ -67,10 +75,15 @@ final class Customer {
 
 	/** Why the customer cannot work now, or {@code null} when it can. */
 	DepositException problem() {
-		return this.account.problem();
+		DepositException ended = this.deviceEnded;
+		DepositException unexpected = this.internal;
+		return (ended != null) ? ended : (unexpected != null) ? unexpected : this.account.problem();
 	}
 
-	/** Operates from each device until stopped; a deposit it cannot use is waited out, never crashed on. */
+	/**
+	 * Operates from each device until stopped. A deposit it cannot use is waited out, and an
+	 * unexpected error is reported and paused on: nothing but a stop ends a device.
+	 */
 	void run() {
 		List<Thread> devices = new ArrayList<>();
 		for (int i = 2; i <= this.pace.concurrency(); i++) {
@@ -78,27 +91,43 @@ final class Customer {
 			devices.add(device);
 			device.start();
 		}
-		operateUntilStopped();
-		for (Thread device : devices) {
-			try {
-				device.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
+		try {
+			operateUntilStopped();
+		}
+		finally {
+			for (Thread device : devices) {
+				try {
+					device.join();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
 			}
 		}
 	}
 
 	private void operateUntilStopped() {
-		while (this.stop.pause(between(this.pace.intervalMin(), this.pace.intervalMax()))) {
-			try {
-				operate();
+		try {
+			while (this.stop.pause(between(this.pace.intervalMin(), this.pace.intervalMax()))) {
+				try {
+					operate();
+					this.internal = null;
+				}
+				catch (DepositException ex) {
+					reportProblem(ex);
+					this.stop.pause(this.problemWait);
+				}
+				catch (RuntimeException ex) {
+					unexpected(ex);
+					this.stop.pause(this.problemWait);
+				}
 			}
-			catch (DepositException ex) {
-				reportProblem(ex);
-				this.stop.pause(this.problemWait);
-			}
+		}
+		catch (Error ex) {
+			this.deviceEnded = new DepositException(DepositException.Problem.INTERNAL,
+					Thread.currentThread().getName() + " ended: " + ex, ex);
+			log.error("{}: {}", name(), this.deviceEnded.getMessage(), ex);
+			throw ex;
 		}
 	}
 
@@ -122,39 +151,58 @@ final class Customer {
 		return this.commits.commit(choose(seen.balance()), seen);
 	}
 
+	/** Reports a defect: logged with its stack once while it repeats, counted each time, shown in health. */
+	private void unexpected(RuntimeException ex) {
+		DepositException previous = this.internal;
+		DepositException current = new DepositException(DepositException.Problem.INTERNAL, "unexpected error: " + ex, ex);
+		if (previous == null || !previous.getMessage().equals(current.getMessage())) {
+			log.error("{}: unexpected error, going on after {}", name(), this.problemWait, ex);
+		}
+		this.internal = current;
+		reportProblem(current);
+	}
+
 	/** Takes in the results of one commit, before its devices see them. */
 	private void committed(List<CommitResult> results) {
 		this.view = results.get(0).snapshot();
 		this.meters.record(results);
 		results.forEach(this::log);
+		DepositException problem = this.account.problem();
+		if (problem != null && problem.problem() == DepositException.Problem.INTERNAL) {
+			reportProblem(problem); // the account logged it with its stack
+		}
 	}
 
+	/** A deposit of up to the largest deposit, or a withdrawal of up to the balance, in cents. */
 	private Operation choose(BigDecimal balance) {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
-		long availableCents = balance.movePointRight(2).setScale(0, RoundingMode.DOWN).longValueExact();
-		if (availableCents >= 1 && random.nextBoolean()) {
-			return Operation.withdraw(BigDecimal.valueOf(random.nextLong(1, availableCents + 1), 2));
+		BigInteger availableCents = balance.setScale(2, RoundingMode.DOWN).unscaledValue();
+		if (availableCents.signum() > 0 && random.nextBoolean()) {
+			return Operation.withdraw(new BigDecimal(centsUpTo(availableCents, random), 2));
 		}
-		long maxCents = this.maxDeposit.movePointRight(2).longValueExact();
-		return Operation.deposit(BigDecimal.valueOf(random.nextLong(1, maxCents + 1), 2));
+		return Operation.deposit(new BigDecimal(centsUpTo(this.maxDeposit.movePointRight(2).toBigInteger(), random), 2));
+	}
+
+	/** From 1 to the given number of cents, whatever its size (a balance may have 30 digits). */
+	private static BigInteger centsUpTo(BigInteger cents, Random random) {
+		return new BigInteger(cents.bitLength() + 16, random).mod(cents).add(BigInteger.ONE);
 	}
 
 	private void log(CommitResult result) {
-		boolean failed = result.outcome() == CommitResult.Outcome.FAILED;
-		if (failed ? !log.isWarnEnabled() : !log.isInfoEnabled()) {
+		boolean settled = result.committed() || result.outcome() == CommitResult.Outcome.REJECTED;
+		if (settled ? !log.isInfoEnabled() : !log.isWarnEnabled()) {
 			return; // the line costs more than a commit's bookkeeping: build it only to print it
 		}
 		String figures = "(version %d, attempts %d, conflicts %d%s)".formatted(result.version(), result.attempts(),
-				result.conflicts(), result.ambiguous() ? ", lost reply resolved" : "");
-		if (result.committed()) {
-			log.info("{} {} committed: balance {} -> {} {}", name(), result.operation(),
+				result.conflicts(), result.ambiguous() ? ", reply lost" : "");
+		switch (result.outcome()) {
+			case COMMITTED -> log.info("{} {} committed: balance {} -> {} {}", name(), result.operation(),
 					Money.format(result.balanceBefore()), Money.format(result.balanceAfter()), figures);
-		}
-		else if (!failed) {
-			log.info("{} {} rejected, {} {}", name(), result.operation(), result.reason(), figures);
-		}
-		else {
-			log.warn("{} {} failed, not applied: {} {}", name(), result.operation(), result.reason(), figures);
+			case REJECTED -> log.info("{} {} rejected, {} {}", name(), result.operation(), result.reason(), figures);
+			case FAILED -> log.warn("{} {} failed, not applied: {} {}", name(), result.operation(), result.reason(),
+					figures);
+			case UNKNOWN -> log.warn("{} {} outcome unknown: {}; applied once or not at all, never sent again {}",
+					name(), result.operation(), result.reason(), figures);
 		}
 	}
 
@@ -162,7 +210,7 @@ final class Customer {
 	private synchronized void reportProblem(DepositException current) {
 		DepositException previous = this.reported;
 		this.reported = current;
-		if (current != null) {
+		if (current != null && current != previous) {
 			this.view = null;
 			this.meters.problem(current.problem());
 		}
@@ -174,6 +222,9 @@ final class Customer {
 		}
 		if (current == null) {
 			log.info("{} resumed: the deposit is usable again", name());
+		}
+		else if (current.problem() == DepositException.Problem.INTERNAL) {
+			return; // logged with its stack where it was caught
 		}
 		else if (current.problem() == DepositException.Problem.ZOOKEEPER_UNAVAILABLE) {
 			log.warn("{} is waiting: {}", name(), current.getMessage());

@@ -51,11 +51,12 @@ final class GroupCommit {
 				}
 				finally {
 					this.committing.unlock();
-				}
-				// an operation that came after the last take has a device parked below: wake it to commit
-				Submitted next = this.waiting.peek();
-				if (next != null) {
-					LockSupport.unpark(next.device);
+					// an operation that came after the last take has a device parked below: wake it to
+					// commit, also when this commit ended in an error
+					Submitted next = this.waiting.peek();
+					if (next != null) {
+						LockSupport.unpark(next.device);
+					}
 				}
 			}
 			else {
@@ -74,7 +75,7 @@ final class GroupCommit {
 		Snapshot basis = batch.stream()
 			.map(Submitted::basis)
 			.filter(Objects::nonNull)
-			.max(Comparator.comparingInt(Snapshot::version))
+			.max(Comparator.comparingLong(Snapshot::mzxid))
 			.orElse(null);
 		try {
 			List<CommitResult> results = this.account.commit(batch.stream().map(Submitted::operation).toList(), basis);
@@ -83,7 +84,7 @@ final class GroupCommit {
 				batch.get(i).result = results.get(i);
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
 			batch.forEach((submitted) -> submitted.failure = ex); // a defect: every device learns of it
 			throw ex;
 		}
@@ -103,7 +104,7 @@ final class GroupCommit {
 
 		private volatile CommitResult result;
 
-		private volatile RuntimeException failure;
+		private volatile Throwable failure;
 
 		Submitted(Operation operation, Snapshot basis, Thread device) {
 			this.operation = operation;

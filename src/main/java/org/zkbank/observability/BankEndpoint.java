@@ -1,5 +1,6 @@
 package org.zkbank.observability;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -12,7 +13,8 @@ import org.zkbank.account.DepositException;
 
 /**
  * {@code GET /actuator/bank}: the audit from one consistent snapshot of ZooKeeper, or 503 with
- * the reason when the deposit cannot be audited now.
+ * the reason when the deposit cannot be audited now, whatever its nodes hold. A replaced deposit
+ * is also reported as not conserved.
  */
 @Component
 @Endpoint(id = "bank")
@@ -29,9 +31,15 @@ class BankEndpoint {
 		try {
 			return new WebEndpointResponse<>(this.audit.report());
 		}
-		catch (DepositException ex) {
-			return new WebEndpointResponse<>(Map.of("problem", ex.problem().name(), "error", ex.getMessage()),
-					WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+		catch (RuntimeException ex) {
+			DepositException problem = AuditMeters.problem(ex);
+			Map<String, Object> body = new LinkedHashMap<>();
+			body.put("problem", problem.problem().name());
+			body.put("error", problem.getMessage());
+			if (problem.problem() == DepositException.Problem.DEPOSIT_REPLACED) {
+				body.put("conserved", false);
+			}
+			return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
 		}
 	}
 

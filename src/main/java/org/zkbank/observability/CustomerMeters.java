@@ -21,7 +21,8 @@ import org.zkbank.account.OperationType;
 
 /**
  * The meters of one customer. Prometheus names: {@code bank_conflicts_total},
- * {@code bank_retries_total}, {@code bank_operations_total{type,outcome}},
+ * {@code bank_retries_total}, {@code bank_operations_total{type,outcome}} (outcome committed, rejected,
+ * failed or unknown),
  * {@code bank_amount_total{type}}, {@code bank_balance}, {@code bank_operation_duration_seconds},
  * {@code bank_operation_attempts}, {@code bank_commit_batch_size}, {@code bank_ambiguous_commits_total},
  * {@code bank_problems_total{problem}}. Money in meters is a double: exact money lives in ZooKeeper
@@ -129,7 +130,7 @@ public final class CustomerMeters {
 	}
 
 	public void problem(DepositException.Problem problem) {
-		counter("bank.problems", "Reads that found the deposit unusable", "problem",
+		counter("bank.problems", "Times the deposit was found unusable, or a defect was caught", "problem",
 				problem.name().toLowerCase(Locale.ROOT))
 			.increment();
 	}

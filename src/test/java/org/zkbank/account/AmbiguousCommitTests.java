@@ -1,17 +1,25 @@
 package org.zkbank.account;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.curator.test.TestingServer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.support.InProcessZooKeeper;
+import org.zkbank.support.TransactionLogOracle;
 import org.zkbank.support.ZooKeeperProxy;
 import org.zkbank.support.ZooKeeperTestClients;
 
@@ -20,15 +28,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Commits whose result is lost on the way back: a TCP proxy between the customer and a real
  * server cuts the connection right after the server applied the commit, or right before the
- * server could see it.
+ * server could see it. After each test, the {@link TransactionLogOracle} checks every recorded
+ * outcome against the server's transaction log.
  */
 class AmbiguousCommitTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties properties = ZooKeeperTestClients.properties("/bank_deposit");
+	private final List<CommitResult> history = new ArrayList<>();
 
-	private TestingServer server;
+	private BankProperties properties = ZooKeeperTestClients.properties("/bank_deposit");
+
+	private InProcessZooKeeper server;
 
 	private ZooKeeperProxy proxy;
 
@@ -36,16 +47,22 @@ class AmbiguousCommitTests {
 
 	@BeforeEach
 	void setUp() throws Exception {
-		this.server = new TestingServer(true);
-		this.proxy = new ZooKeeperProxy(this.server.getPort());
-		this.audit = new DepositAudit(this.clients.connect(this.server.getConnectString()), this.properties);
+		this.server = new InProcessZooKeeper();
+		this.proxy = new ZooKeeperProxy(this.server.port());
+		this.audit = new DepositAudit(this.clients.connect(this.server.connectString()), this.properties);
 	}
 
 	@AfterEach
 	void tearDown() throws Exception {
-		this.clients.close();
-		this.proxy.close();
-		this.server.close();
+		try {
+			System.out.println(new TransactionLogOracle(this.properties, List.of(this.server.dataDirectory()))
+				.check(this.history, this.audit.report(), 0));
+		}
+		finally {
+			this.clients.close();
+			this.proxy.close();
+			this.server.close();
+		}
 	}
 
 	@Test
@@ -54,7 +71,7 @@ class AmbiguousCommitTests {
 		Snapshot read = alice.read();
 		this.proxy.loseNextCommitReply(false);
 
-		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("100.00")), read);
+		CommitResult result = record(alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 
 		assertThat(this.proxy.awaitFault(Duration.ZERO)).isTrue();
 		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
@@ -76,6 +93,7 @@ class AmbiguousCommitTests {
 
 		List<CommitResult> results = alice.commit(List.of(Operation.deposit(new BigDecimal("100.00")),
 				Operation.withdraw(new BigDecimal("5000.00")), Operation.withdraw(new BigDecimal("1.00"))), read);
+		this.history.addAll(results);
 
 		assertThat(this.proxy.awaitFault(Duration.ZERO)).isTrue();
 		assertThat(results).extracting(CommitResult::outcome)
@@ -97,7 +115,7 @@ class AmbiguousCommitTests {
 		Snapshot read = alice.read();
 		this.proxy.loseNextCommit(false);
 
-		CommitResult result = alice.commit(Operation.withdraw(new BigDecimal("40.00")), read);
+		CommitResult result = record(alice.commit(Operation.withdraw(new BigDecimal("40.00")), read));
 
 		assertThat(this.proxy.awaitFault(Duration.ZERO)).isTrue();
 		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
@@ -112,17 +130,16 @@ class AmbiguousCommitTests {
 	@Test
 	void anotherInstanceOfTheSameCustomerCommittingMeanwhileDoesNotHideOrRepeatTheLostCommit() throws Exception {
 		DepositAccount first = behindProxy("Alice");
-		DepositAccount second = new DepositAccount(this.clients.connect(this.server.getConnectString()),
-				this.properties, "Alice", new StopSignal());
+		DepositAccount second = direct("Alice");
 		Snapshot read = first.read();
 		this.proxy.loseNextCommitReply(true);
 
 		CompletableFuture<CommitResult> lost = CompletableFuture
 			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
-		CommitResult meanwhile = second.commit(Operation.deposit(new BigDecimal("50.00")), second.read());
+		CommitResult meanwhile = record(second.commit(Operation.deposit(new BigDecimal("50.00")), second.read()));
 		this.proxy.heal();
-		CommitResult resolved = lost.get(30, TimeUnit.SECONDS);
+		CommitResult resolved = record(lost.get(30, TimeUnit.SECONDS));
 
 		assertThat(meanwhile.outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(meanwhile.balanceBefore()).isEqualByComparingTo("1100.00");
@@ -139,17 +156,16 @@ class AmbiguousCommitTests {
 	@Test
 	void aLostCommitThatNeverLandedStaysUnappliedWhenAnotherInstanceMovesTheBalanceOn() throws Exception {
 		DepositAccount first = behindProxy("Alice");
-		DepositAccount second = new DepositAccount(this.clients.connect(this.server.getConnectString()),
-				this.properties, "Alice", new StopSignal());
+		DepositAccount second = direct("Alice");
 		Snapshot read = first.read();
 		this.proxy.loseNextCommit(true);
 
 		CompletableFuture<CommitResult> lost = CompletableFuture
 			.supplyAsync(() -> first.commit(Operation.withdraw(new BigDecimal("700.00")), read));
 		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
-		second.commit(Operation.withdraw(new BigDecimal("500.00")), second.read());
+		record(second.commit(Operation.withdraw(new BigDecimal("500.00")), second.read()));
 		this.proxy.heal();
-		CommitResult resolved = lost.get(30, TimeUnit.SECONDS);
+		CommitResult resolved = record(lost.get(30, TimeUnit.SECONDS));
 
 		assertThat(resolved.outcome()).isEqualTo(Outcome.REJECTED);
 		assertThat(resolved.ambiguous()).isTrue();
@@ -159,9 +175,127 @@ class AmbiguousCommitTests {
 		assertThat(report.conserved()).isTrue();
 	}
 
+	@ParameterizedTest(name = "{0} other instances")
+	@CsvSource({ "31, COMMITTED", "40, UNKNOWN" })
+	void aLostReplyIsAppliedOnceHoweverManyOtherInstancesOfTheNameCommitMeanwhile(int others, Outcome expected)
+			throws Exception {
+		DepositAccount first = behindProxy("Alice");
+		Snapshot read = first.read();
+		this.proxy.loseNextCommitReply(true);
+
+		CompletableFuture<CommitResult> lost = CompletableFuture
+			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
+		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
+		CuratorFramework direct = this.clients.connect(this.server.connectString());
+		for (int i = 0; i < others; i++) {
+			record(new DepositAccount(direct, this.properties, "Alice", new StopSignal())
+				.commit(Operation.deposit(new BigDecimal("1.00")), null));
+		}
+		this.proxy.heal();
+		CommitResult resolved = record(lost.get(30, TimeUnit.SECONDS));
+
+		// with more instances than the entry keeps, the lost commit's record is gone: unknown, never resent
+		assertThat(resolved.outcome()).isEqualTo(expected);
+		assertThat(resolved.attempts()).isEqualTo(1);
+		AuditReport report = this.audit.report();
+		assertThat(report.balance()).isEqualByComparingTo(new BigDecimal(1100 + others));
+		assertThat(report.customers().get("Alice").operations()).isEqualTo(others + 1);
+		assertThat(report.conserved()).isTrue();
+	}
+
+	@Test
+	void aStopBeforeALostReplyIsResolvedEndsUnknownNotFailed() throws Exception {
+		StopSignal stop = new StopSignal();
+		DepositAccount alice = new DepositAccount(this.clients.connect(this.proxy.connectString()), this.properties,
+				"Alice", stop);
+		Snapshot read = alice.read();
+		this.proxy.loseNextCommitReply(true);
+
+		CompletableFuture<CommitResult> lost = CompletableFuture
+			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
+		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
+		stop.stop();
+		CommitResult result = record(lost.get(30, TimeUnit.SECONDS));
+
+		assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
+		assertThat(result.reason()).contains("before a stop");
+		assertThat(this.audit.report().balance()).isEqualByComparingTo("1100.00");
+	}
+
+	@Test
+	void aLostReplyStillUnresolvedAfterTheOperationTimeoutEndsUnknownWithoutWaitingForAStop() throws Exception {
+		BankProperties quick = this.properties;
+		this.properties = new BankProperties(quick.depositPath(), quick.openingBalance(), new BankProperties.Retry(
+				Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(2), Duration.ofSeconds(10)),
+				quick.zookeeperAuth());
+		DepositAccount alice = behindProxy("Alice");
+		Snapshot read = alice.read();
+		this.proxy.loseNextCommit(true);
+
+		CommitResult result = record(CompletableFuture
+			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read))
+			.get(30, TimeUnit.SECONDS));
+
+		assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
+		assertThat(result.reason()).contains("bank.retry.operation-timeout");
+		assertThat(this.audit.report().balance()).isEqualByComparingTo("1000");
+	}
+
+	@Test
+	void aResendRefusedWhileALostWriteMayStillLandEndsUnknownNotFailed() throws Exception {
+		DepositAccount alice = behindProxy("Alice");
+		Snapshot read = alice.read();
+		this.proxy.loseNextCommit(true);
+
+		CompletableFuture<CommitResult> lost = CompletableFuture
+			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
+		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
+		this.clients.connect(this.server.connectString())
+			.setACL()
+			.withACL(List.of(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)))
+			.forPath(this.properties.depositPath());
+		this.proxy.heal();
+		CommitResult result = record(lost.get(30, TimeUnit.SECONDS));
+
+		assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
+		assertThat(result.reason()).contains("refused");
+		assertThat(this.audit.report().balance()).isEqualByComparingTo("1000");
+	}
+
+	@Test
+	void aLostReplyAcrossTheWrapOfTheVersionIsResolvedAsApplied() throws Exception {
+		this.clients.connect(this.server.connectString())
+			.create()
+			.forPath(this.properties.depositPath(), "1000".getBytes(StandardCharsets.UTF_8));
+		this.server.setVersion(this.properties.depositPath(), Integer.MAX_VALUE);
+		DepositAccount alice = behindProxy("Alice");
+		Snapshot read = alice.read();
+		this.proxy.loseNextCommitReply(false);
+
+		CommitResult result = record(CompletableFuture
+			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read))
+			.get(10, TimeUnit.SECONDS));
+
+		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(result.ambiguous()).isTrue();
+		AuditReport report = this.audit.report();
+		assertThat(report.version()).isEqualTo(Integer.MIN_VALUE);
+		assertThat(report.unexplainedWrites()).isZero();
+		assertThat(report.conserved()).isTrue();
+	}
+
+	private CommitResult record(CommitResult result) {
+		this.history.add(result);
+		return result;
+	}
+
 	private DepositAccount behindProxy(String customer) throws InterruptedException {
 		return new DepositAccount(this.clients.connect(this.proxy.connectString()), this.properties, customer,
 				new StopSignal());
 	}
 
+	private DepositAccount direct(String customer) throws InterruptedException {
+		return new DepositAccount(this.clients.connect(this.server.connectString()), this.properties, customer,
+				new StopSignal());
+	}
 }

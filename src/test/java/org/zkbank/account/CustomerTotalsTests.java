@@ -5,25 +5,33 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.zkbank.account.CustomerTotals.Fate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class CustomerTotalsTests {
 
+	private static final List<Operation> ONE_CENT = List.of(Operation.deposit(new BigDecimal("0.01")));
+
 	@Test
-	void remembersTheLastCommittedSequenceOfEachInstance() {
+	void remembersTheLastCommitOfEachInstance() {
 		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(new BigDecimal("1.00"))), "a", 1)
 			.plus(List.of(Operation.withdraw(new BigDecimal("0.50"))), "b", 7)
 			.plus(List.of(Operation.deposit(new BigDecimal("2.00"))), "a", 2);
 
-		assertThat(totals.hasCommitted("a", 2)).isTrue();
-		assertThat(totals.hasCommitted("a", 3)).isFalse();
-		assertThat(totals.hasCommitted("b", 7)).isTrue();
-		assertThat(totals.hasCommitted("c", 1)).isFalse();
+		assertThat(totals.fate("a", 2, 3)).isEqualTo(Fate.APPLIED);
+		assertThat(totals.fate("a", 3, 4)).isEqualTo(Fate.NOT_APPLIED);
+		assertThat(totals.fate("b", 7, 2)).isEqualTo(Fate.APPLIED);
+		assertThat(totals.fate("c", 1, 4)).isEqualTo(Fate.NOT_APPLIED);
 		assertThat(totals.deposited()).isEqualByComparingTo("3.00");
 		assertThat(totals.withdrawn()).isEqualByComparingTo("0.50");
 		assertThat(totals.operations()).isEqualTo(3);
 		assertThat(totals.commits()).isEqualTo(3);
+		assertThat(totals.instances().get("a")).isEqualTo(new CustomerTotals.InstanceCommit(2, 3));
 	}
 
 	@Test
@@ -35,29 +43,21 @@ class CustomerTotalsTests {
 		assertThat(totals.withdrawn()).isEqualByComparingTo("0.25");
 		assertThat(totals.operations()).isEqualTo(3);
 		assertThat(totals.commits()).isEqualTo(1);
-		assertThat(totals.hasCommitted("a", 1)).isTrue();
+		assertThat(totals.fate("a", 1, 1)).isEqualTo(Fate.APPLIED);
 	}
 
 	@Test
-	void forgetsTheInstanceThatCommittedLeastRecentlyBeyondTheLimit() {
-		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(BigDecimal.ONE)), "first", 1);
+	void aForgottenInstanceIsNeverTakenForOneThatWasNotApplied() {
+		CustomerTotals totals = CustomerTotals.NONE.plus(ONE_CENT, "lost", 1);
 		for (int i = 0; i < CustomerTotals.INSTANCES_KEPT; i++) {
-			totals = totals.plus(List.of(Operation.deposit(BigDecimal.ONE)), "instance" + i, 1);
+			totals = totals.plus(ONE_CENT, "instance" + i, 1);
 		}
 
-		assertThat(totals.lastSequence()).hasSize(CustomerTotals.INSTANCES_KEPT).doesNotContainKey("first");
-		assertThat(totals.operations()).isEqualTo(CustomerTotals.INSTANCES_KEPT + 1);
-	}
-
-	@Test
-	void readsAnEntryWrittenBeforeCommitsWereCountedAsOneCommitPerOperation() {
-		CustomerTotals totals = AuditCodec.totals(
-				"{\"deposited\":\"3.00\",\"withdrawn\":\"1.00\",\"operations\":4,\"lastSequence\":{\"a\":4}}"
-					.getBytes(StandardCharsets.UTF_8),
-				"/x");
-
-		assertThat(totals.commits()).isEqualTo(4);
-		assertThat(totals.plus(List.of(Operation.deposit(BigDecimal.ONE)), "a", 5).commits()).isEqualTo(5);
+		assertThat(totals.instances()).hasSize(CustomerTotals.INSTANCES_KEPT).doesNotContainKey("lost");
+		assertThat(totals.evictedThrough()).isEqualTo(1);
+		assertThat(totals.fate("lost", 1, 1)).as("commit 1 was forgotten").isEqualTo(Fate.UNKNOWN);
+		assertThat(totals.fate("new", 1, 2)).as("commit 2 is still kept: absent means not applied")
+			.isEqualTo(Fate.NOT_APPLIED);
 	}
 
 	@Test
@@ -65,8 +65,30 @@ class CustomerTotalsTests {
 		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(new BigDecimal("12.34"))), "a", 5);
 
 		assertThat(AuditCodec.totals(AuditCodec.encode(totals), "/x")).isEqualTo(totals);
-		assertThat(new String(AuditCodec.encode(totals)))
-			.isEqualTo("{\"deposited\":\"12.34\",\"withdrawn\":\"0\",\"operations\":1,\"commits\":1,\"lastSequence\":{\"a\":5}}");
+		assertThat(new String(AuditCodec.encode(totals))).isEqualTo("{\"deposited\":\"12.34\",\"withdrawn\":\"0\","
+				+ "\"operations\":1,\"commits\":1,\"instances\":{\"a\":{\"sequence\":5,\"commit\":1}},\"evictedThrough\":0}");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "\"1E999999999\"", "\"1E2\"", "\"-1\"", "1", "\"1234567890123456789012345678901\"",
+			"\"0x10\"", "\" 1\"", "null" })
+	void acceptsOnlyAmountsThatMoneyAccepts(String deposited) {
+		byte[] json = ("{\"deposited\":" + deposited + ",\"withdrawn\":\"0\",\"operations\":1,\"commits\":1,"
+				+ "\"instances\":{},\"evictedThrough\":0}")
+			.getBytes(StandardCharsets.UTF_8);
+
+		assertThatExceptionOfType(DepositException.class).isThrownBy(() -> AuditCodec.totals(json, "/x"))
+			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", "[]", "\"text\"", "{\"deposited\":\"1\"}",
+			"{\"deposited\":\"1\",\"withdrawn\":\"0\",\"operations\":1,\"commits\":1,\"instances\":{\"a\":{\"sequence\":1,\"commit\":9}},\"evictedThrough\":0}",
+			"{\"deposited\":\"1\",\"withdrawn\":\"0\",\"operations\":1e999,\"commits\":1,\"instances\":{},\"evictedThrough\":0}" })
+	void reportsEveryOtherContentAsCorrupt(String json) {
+		assertThatExceptionOfType(DepositException.class)
+			.isThrownBy(() -> AuditCodec.totals(json.getBytes(StandardCharsets.UTF_8), "/x"))
+			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT));
 	}
 
 }

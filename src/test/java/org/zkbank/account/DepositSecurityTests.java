@@ -2,10 +2,13 @@ package org.zkbank.account;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +81,45 @@ class DepositSecurityTests {
 		assertThat(result.reason()).contains("NoAuth");
 		assertThat(new String(this.anonymous.getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
 			.isEqualTo("1000");
+	}
+
+	@Test
+	void aDepositDeletedAndCreatedAgainUnderAnOpenParentIsReportedAsReplacedAndNeverWrittenTo() throws Exception {
+		DepositAccount alice = customer("s3cret");
+		alice.commit(Operation.deposit(new BigDecimal("10.00")), alice.read());
+
+		// the right to delete a node comes from its parent, here the open root
+		this.anonymous.delete().forPath("/bank_deposit");
+		this.anonymous.create().forPath("/bank_deposit", bytes("5000000"));
+		CommitResult result = alice.commit(Operation.withdraw(new BigDecimal("4000000")), null);
+
+		assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(result.reason()).contains("deleted and created again");
+		assertThat(new String(this.anonymous.getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
+			.isEqualTo("5000000");
+		assertThatExceptionOfType(DepositException.class)
+			.isThrownBy(() -> new DepositAudit(this.anonymous, this.secured).report())
+			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.DEPOSIT_REPLACED));
+	}
+
+	@Test
+	void underAParentProtectedAsTheInitProtectsItAnUnauthenticatedDeleteIsRefused() throws Exception {
+		BankProperties underParent = ZooKeeperTestClients.properties("/bank/deposit",
+				new BankProperties.ZooKeeperAuth("bank", "s3cret"));
+		CuratorFramework bank = this.clients.connectAs(this.server.getConnectString(), "bank", "s3cret");
+		// what config/zookeeper/init-deposit.sh does with credentials: only the bank may change the parent
+		bank.create()
+			.withACL(List.of(new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
+					new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)))
+			.forPath("/bank");
+		DepositAccount alice = new DepositAccount(bank, underParent, "Alice", new StopSignal());
+		alice.commit(Operation.deposit(new BigDecimal("10.00")), alice.read());
+
+		assertThatExceptionOfType(KeeperException.NoAuthException.class)
+			.isThrownBy(() -> this.anonymous.delete().forPath("/bank/deposit"));
+		assertThatExceptionOfType(KeeperException.NoAuthException.class)
+			.isThrownBy(() -> this.anonymous.delete().forPath("/bank/deposit_audit/Alice"));
+		assertThat(new DepositAudit(this.anonymous, underParent).report().conserved()).isTrue();
 	}
 
 	private DepositAccount customer(String password) throws InterruptedException {

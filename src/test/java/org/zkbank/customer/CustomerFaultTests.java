@@ -1,6 +1,7 @@
 package org.zkbank.customer;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -70,7 +71,7 @@ class CustomerFaultTests {
 		server.restart();
 
 		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
-		this.run.verify("server restart", audit(server.getConnectString()), Set.of());
+		this.run.verify("server restart", audit(server.getConnectString()), Set.of(), logs(server));
 	}
 
 	@Test
@@ -84,7 +85,7 @@ class CustomerFaultTests {
 			this.run.awaitEachCommits(List.of("Alice"), PROGRESS);
 		}
 
-		this.run.verify("session expiry", audit(server.getConnectString()), Set.of());
+		this.run.verify("session expiry", audit(server.getConnectString()), Set.of(), logs(server));
 	}
 
 	@Test
@@ -115,7 +116,8 @@ class CustomerFaultTests {
 		cluster.restartServer(quorum.get(1));
 
 		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
-		this.run.verify("ensemble failover", audit(cluster.getConnectString()), Set.of());
+		this.run.verify("ensemble failover", audit(cluster.getConnectString()), Set.of(),
+				cluster.getInstances().stream().map(InstanceSpec::getDataDirectory).toList());
 	}
 
 	@Test
@@ -134,7 +136,7 @@ class CustomerFaultTests {
 		partition.heal();
 
 		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
-		this.run.verify("partition", audit(server.getConnectString()), Set.of());
+		this.run.verify("partition", audit(server.getConnectString()), Set.of(), logs(server));
 	}
 
 	@Test
@@ -153,7 +155,7 @@ class CustomerFaultTests {
 		startCustomers(server.getConnectString());
 
 		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
-		assertThat(this.run.verify("killed mid-commit", audit(server.getConnectString()), Set.of("Alice")))
+		assertThat(this.run.verify("killed mid-commit", audit(server.getConnectString()), Set.of("Alice"), logs(server)))
 			.isEqualTo(1);
 	}
 
@@ -165,7 +167,7 @@ class CustomerFaultTests {
 
 		this.run.awaitCommits(600, PROGRESS);
 
-		this.run.verify("two Alices", audit(server.getConnectString()), Set.of());
+		this.run.verify("two Alices", audit(server.getConnectString()), Set.of(), logs(server));
 	}
 
 	@Test
@@ -180,7 +182,7 @@ class CustomerFaultTests {
 			noPauses.awaitCommits(2_000, PROGRESS);
 			noPauses.awaitEachCommits(names, PROGRESS);
 
-			noPauses.verify("16 customers, no pauses", audit(server.getConnectString()), Set.of());
+			noPauses.verify("16 customers, no pauses", audit(server.getConnectString()), Set.of(), logs(server));
 			Map<String, Long> commits = noPauses.commitsByCustomer();
 			double fairShare = commits.values().stream().mapToLong(Long::longValue).sum() / 16.0;
 			long worst = commits.values().stream().mapToLong(Long::longValue).min().orElse(0);
@@ -203,6 +205,11 @@ class CustomerFaultTests {
 		TestingServer server = new TestingServer(spec(1), true);
 		this.servers.add(server);
 		return server;
+	}
+
+	/** Where the server's transaction log is, for the oracle. */
+	private static List<File> logs(TestingServer server) {
+		return List.of(server.getTempDirectory());
 	}
 
 	private DepositAudit audit(String connectString) throws InterruptedException {

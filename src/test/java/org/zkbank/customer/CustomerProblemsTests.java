@@ -4,14 +4,18 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.zkbank.account.AuditReport;
 import org.zkbank.account.BankProperties;
@@ -36,7 +40,7 @@ class CustomerProblemsTests {
 			new CustomerProperties.Pace(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ZERO, Duration.ZERO, 1),
 			new CustomerProperties.Amounts(new BigDecimal("10.00")));
 
-	private final MeterRegistry registry = new SimpleMeterRegistry();
+	private final FailingMeterRegistry registry = new FailingMeterRegistry();
 
 	private final StopSignal stop = new StopSignal();
 
@@ -120,9 +124,77 @@ class CustomerProblemsTests {
 		assertThat(report.customers().get("Alice").operations()).isEqualTo((long) operations());
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "100000000000000000", "999999999999999999999999999000.123456789012345678901234567890" })
+	void everyBalanceMoneyAcceptsKeepsTheCustomerOperating(String balance) throws Exception {
+		this.zkCli.create().forPath("/bank_deposit", bytes(balance));
+		Customer customer = start();
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> operations() >= 20);
+
+		assertThat(this.running.isAlive()).isTrue();
+		assertThat(customer.problem()).isNull();
+		assertThat(new DepositAudit(this.zkCli, this.bank).report().conserved()).isTrue();
+	}
+
+	@Test
+	void anUnexpectedErrorIsReportedAndCountedAndTheCustomerGoesOn() throws Exception {
+		this.registry.failing = () -> new IllegalStateException("a defect in a meter");
+		Customer customer = start();
+
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> customer.problem() != null && customer.problem().problem() == Problem.INTERNAL);
+		assertThat(customer.problem().getMessage()).contains("a defect in a meter");
+		assertThat(this.registry.get("bank.problems").tag("problem", "internal").counter().count()).isPositive();
+		this.registry.failing = null;
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> operations() >= 10 && customer.problem() == null);
+		assertThat(this.running.isAlive()).isTrue();
+	}
+
+	@Test
+	void aDeviceThatEndsOtherThanByAStopShowsInTheCustomersState() throws Exception {
+		this.registry.failing = () -> {
+			this.registry.failing = null; // once: one device ends, the other goes on
+			return new AssertionError("an error no customer loop may catch");
+		};
+		Customer customer = start(2);
+
+		// the device's error is meant to escape it: Awaitility must not take it for the test's own
+		await().dontCatchUncaughtExceptions()
+			.atMost(Duration.ofSeconds(30))
+			.until(() -> customer.problem() != null && customer.problem().getMessage().contains("ended"));
+		assertThat(customer.problem().getMessage()).contains("an error no customer loop may catch");
+		double before = operations();
+		await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(30)).until(() -> operations() > before + 10);
+		assertThat(customer.problem()).as("still visible while the other device goes on").isNotNull();
+	}
+
+	@Test
+	void aDepositReplacedBySomeoneElseIsReportedAndNeverWrittenTo() throws Exception {
+		Customer customer = start();
+		await().atMost(Duration.ofSeconds(30)).until(() -> operations() >= 5);
+
+		this.zkCli.delete().forPath("/bank_deposit");
+		this.zkCli.create().forPath("/bank_deposit", bytes("5000000"));
+
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> customer.problem() != null && customer.problem().problem() == Problem.DEPOSIT_REPLACED);
+		Thread.sleep(500);
+		assertThat(data()).isEqualTo("5000000");
+		assertThat(this.registry.get("bank.problems").tag("problem", "deposit_replaced").counter().count()).isPositive();
+	}
+
 	private Customer start() throws InterruptedException {
+		return start(1);
+	}
+
+	private Customer start(int devices) throws InterruptedException {
 		CuratorFramework client = this.clients.connectLater(this.server.getConnectString());
-		Customer customer = new Customer(new DepositAccount(client, this.bank, "Alice", this.stop), this.fast,
+		CustomerProperties.Pace pace = this.fast.pace();
+		CustomerProperties properties = new CustomerProperties(this.fast.customers(), new CustomerProperties.Pace(
+				pace.intervalMin(), pace.intervalMax(), pace.thinkMin(), pace.thinkMax(), devices), this.fast.amounts());
+		Customer customer = new Customer(new DepositAccount(client, this.bank, "Alice", this.stop), properties,
 				new BankMetrics(this.registry).forCustomer("Alice"), this.stop, Duration.ofMillis(20));
 		this.running = new Thread(customer::run);
 		this.running.start();
@@ -140,6 +212,47 @@ class CustomerProblemsTests {
 
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** Meters whose {@code bank.operations} counters throw while {@link #failing} is set: a stand-in for any defect. */
+	static final class FailingMeterRegistry extends SimpleMeterRegistry {
+
+		volatile Supplier<Throwable> failing;
+
+		@Override
+		protected Counter newCounter(Meter.Id id) {
+			Counter counter = super.newCounter(id);
+			if (!id.getName().equals("bank.operations")) {
+				return counter;
+			}
+			return new Counter() {
+
+				@Override
+				public void increment(double amount) {
+					Supplier<Throwable> failure = FailingMeterRegistry.this.failing;
+					if (failure != null) {
+						Throwable thrown = failure.get();
+						if (thrown instanceof Error error) {
+							throw error;
+						}
+						throw (RuntimeException) thrown;
+					}
+					counter.increment(amount);
+				}
+
+				@Override
+				public double count() {
+					return counter.count();
+				}
+
+				@Override
+				public Meter.Id getId() {
+					return id;
+				}
+
+			};
+		}
+
 	}
 
 }

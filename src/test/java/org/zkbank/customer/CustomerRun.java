@@ -1,8 +1,10 @@
 package org.zkbank.customer;
 
+import java.io.File;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -24,6 +26,7 @@ import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositException;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
+import org.zkbank.support.TransactionLogOracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -116,14 +119,19 @@ final class CustomerRun implements AutoCloseable {
 	 * Stops every customer, then checks: the audit is conserved; every committed operation has a
 	 * version of its own, each starting from the balance the previous one left, never negative;
 	 * the only versions no recorded commit explains belong to the customers killed mid-commit (their
-	 * last operation was applied but never reported), at most one each; the audit's count of each
-	 * customer's operations matches what was recorded; with no kill, the recorded commits add up
-	 * to the balance on their own.
+	 * last operation was applied but never reported), at most one each, or to operations whose
+	 * outcome is unknown; the audit's count of each customer's operations matches what was
+	 * recorded; with no kill and no unknown, the recorded commits add up to the balance on their
+	 * own. Then the {@link TransactionLogOracle} checks the whole history against the servers'
+	 * transaction logs.
+	 * @param logs the data directory of each server
 	 * @return how many operations were applied but never reported (killed mid-commit)
 	 */
-	long verify(String fault, DepositAudit audit, Set<String> killedMidCommit) throws InterruptedException {
+	long verify(String fault, DepositAudit audit, Set<String> killedMidCommit, Collection<File> logs)
+			throws InterruptedException {
 		close();
 		AuditReport report = audit.report();
+		Map<String, Long> unknown = outcomesByCustomer(Outcome.UNKNOWN);
 		List<CommitResult> commits = committed().stream().sorted(Comparator.comparingInt(CommitResult::version)).toList();
 
 		assertThat(report.conserved()).as("audit conserved: " + report).isTrue();
@@ -144,13 +152,14 @@ final class CustomerRun implements AutoCloseable {
 		for (Map.Entry<String, AuditReport.CustomerAudit> customer : report.customers().entrySet()) {
 			long unreported = customer.getValue().operations() - recorded.getOrDefault(customer.getKey(), 0L);
 			assertThat(unreported).as("operations of %s in the audit but not recorded", customer.getKey())
-				.isBetween(0L, killedMidCommit.contains(customer.getKey()) ? 1L : 0L);
+				.isBetween(0L, (killedMidCommit.contains(customer.getKey()) ? 1L : 0L)
+						+ unknown.getOrDefault(customer.getKey(), 0L));
 			unexplained += unreported;
 		}
 		assertThat(report.version() - report.openingVersion() - commits.size())
 			.as("applied versions no recorded commit explains")
 			.isEqualTo(unexplained);
-		if (killedMidCommit.isEmpty()) {
+		if (killedMidCommit.isEmpty() && unknown.isEmpty()) {
 			BigDecimal expected = report.openingBalance();
 			for (CommitResult commit : commits) {
 				expected = commit.operation().type().apply(expected, commit.operation().amount());
@@ -158,6 +167,9 @@ final class CustomerRun implements AutoCloseable {
 			assertThat(report.balance()).as("independent sum of recorded commits").isEqualByComparingTo(expected);
 		}
 		print(fault, report, commits.size(), unexplained);
+		TransactionLogOracle.Verdict verdict = new TransactionLogOracle(this.bank, logs).check(results(), report,
+				killedMidCommit.size());
+		System.out.printf("fault test [%s]: %s%n", fault, verdict);
 		return unexplained;
 	}
 
@@ -168,9 +180,13 @@ final class CustomerRun implements AutoCloseable {
 	}
 
 	Map<String, Long> commitsByCustomer() {
+		return outcomesByCustomer(Outcome.COMMITTED);
+	}
+
+	private Map<String, Long> outcomesByCustomer(Outcome outcome) {
 		synchronized (this.results) {
 			return this.results.stream()
-				.filter((recorded) -> recorded.result().committed())
+				.filter((recorded) -> recorded.result().outcome() == outcome)
 				.collect(Collectors.groupingBy(Recorded::customer, TreeMap::new, Collectors.counting()));
 		}
 	}
@@ -183,16 +199,18 @@ final class CustomerRun implements AutoCloseable {
 		List<CommitResult> all = results();
 		long rejected = all.stream().filter((result) -> result.outcome() == Outcome.REJECTED).count();
 		long failed = all.stream().filter((result) -> result.outcome() == Outcome.FAILED).count();
+		long unknown = all.stream().filter((result) -> result.outcome() == Outcome.UNKNOWN).count();
 		System.out.printf(
-				"fault test [%s]: %d operations: %d committed, %d rejected, %d failed, %d applied "
-						+ "but unreported (killed); %d conflicts, %d with a lost reply, max %d attempts; "
+				"fault test [%s]: %d operations: %d committed, %d rejected, %d failed, %d unknown, %d applied "
+						+ "but unreported (killed or unknown); %d conflicts, %d with a lost reply, max %d attempts; "
 						+ "balance %s at version %d, conserved%n",
-				fault, all.size(), committed, rejected, failed, unreported, all.stream().mapToInt(CommitResult::conflicts).sum(),
+				fault, all.size(), committed, rejected, failed, unknown, unreported,
+				all.stream().mapToInt(CommitResult::conflicts).sum(),
 				all.stream().filter(CommitResult::ambiguous).count(),
 				all.stream().mapToInt(CommitResult::attempts).max().orElse(0), report.balance(), report.version());
-		System.out.printf("fault test [%s]: commits per customer %s; failed because %s%n", fault, commitsByCustomer(),
+		System.out.printf("fault test [%s]: commits per customer %s; failed or unknown because %s%n", fault, commitsByCustomer(),
 				all.stream()
-					.filter((result) -> result.outcome() == Outcome.FAILED)
+					.filter((result) -> result.outcome() == Outcome.FAILED || result.outcome() == Outcome.UNKNOWN)
 					.collect(Collectors.groupingBy(CommitResult::reason, TreeMap::new, Collectors.counting())));
 	}
 

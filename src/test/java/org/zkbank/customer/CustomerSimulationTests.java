@@ -31,6 +31,7 @@ import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
+import org.zkbank.support.TransactionLogOracle;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -143,10 +144,14 @@ class CustomerSimulationTests {
 		assertThat(report.conserved()).isTrue();
 		assertThat(report.customers().values().stream().mapToLong(AuditReport.CustomerAudit::operations).sum())
 			.isEqualTo(committed);
+		TransactionLogOracle.Verdict verdict = new TransactionLogOracle(this.bank,
+				List.of(this.server.getTempDirectory()))
+			.check(results, report, 0);
+		assertThat(verdict.committedOperations()).isEqualTo(committed);
 		System.out.printf("simulation: %d customers x %d devices x %d operations: %d committed in %d writes "
-				+ "(largest %d), %d rejected, %d conflicts, final balance %s%n", customerCount, devices, operations,
-				committed, writes.size(), largestWrite, results.size() - committed,
-				(long) conflicts, report.balance());
+				+ "(largest %d), %d rejected, %d conflicts, final balance %s%n%s%n", customerCount, devices, operations,
+				committed, writes.size(), largestWrite, results.size() - committed, (long) conflicts, report.balance(),
+				verdict);
 	}
 
 	@Test

@@ -1,0 +1,151 @@
+package org.zkbank.account;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.support.InProcessZooKeeper;
+import org.zkbank.support.TransactionLogOracle;
+import org.zkbank.support.ZooKeeperTestClients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A node's data version is a 32-bit counter: after 2^31 writes it goes negative, and at -1 a
+ * versioned write would be unconditional. The server's data tree is set to those versions
+ * directly, before the audit starts, as if the writes had been made.
+ */
+class VersionWrapTests {
+
+	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+
+	private final BankProperties properties = ZooKeeperTestClients.properties("/bank_deposit");
+
+	private final List<CommitResult> history = Collections.synchronizedList(new ArrayList<>());
+
+	private InProcessZooKeeper server;
+
+	private CuratorFramework zkCli;
+
+	@BeforeEach
+	void setUp() throws Exception {
+		this.server = new InProcessZooKeeper();
+		this.zkCli = this.clients.connect(this.server.connectString());
+	}
+
+	@AfterEach
+	void tearDown() throws Exception {
+		this.clients.close();
+		this.server.close();
+	}
+
+	@Test
+	void atVersionMinusOneTwoCustomersFromTheSameBalanceConflictInsteadOfBothWriting() throws Exception {
+		startAt(-1);
+		DepositAccount alice = account("Alice");
+		DepositAccount bob = account("Bob");
+		Snapshot aliceRead = alice.read();
+		Snapshot bobRead = bob.read();
+
+		CommitResult first = record(alice.commit(Operation.deposit(new BigDecimal("100.00")), aliceRead));
+		CommitResult second = record(bob.commit(Operation.deposit(new BigDecimal("50.00")), bobRead));
+
+		assertThat(first.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(second.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(second.conflicts()).isEqualTo(1);
+		AuditReport report = verify();
+		assertThat(report.balance()).isEqualByComparingTo("1150.00");
+		assertThat(report.version()).as("the node was recreated, then written once").isEqualTo(1);
+	}
+
+	@Test
+	void anAuditEntryAtVersionMinusOneIsRecreatedNotRetriedForever() throws Exception {
+		DepositAccount alice = account("Alice");
+		record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
+		this.server.setVersion(this.properties.auditPath() + "/Alice", -1);
+
+		CommitResult result = record(alice.commit(Operation.deposit(new BigDecimal("2.00")), alice.read()));
+
+		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(result.attempts()).isEqualTo(1);
+		assertThat(verify().customers().get("Alice").deposited()).isEqualByComparingTo("3.00");
+	}
+
+	@ParameterizedTest(name = "from version {0}")
+	@ValueSource(ints = { Integer.MAX_VALUE - 20, -20 })
+	void threeCustomersCommitThroughTheWrapWithTheAuditExact(int version) throws Exception {
+		startAt(version);
+		List<DepositAccount> customers = List.of(account("Alice"), account("Bob"), account("Chuck"));
+		ExecutorService threads = Executors.newFixedThreadPool(customers.size());
+		try {
+			List<Future<?>> runs = new ArrayList<>();
+			for (DepositAccount customer : customers) {
+				runs.add(threads.submit(() -> {
+					for (int i = 0; i < 20; i++) {
+						Snapshot read = customer.read();
+						BigDecimal amount = new BigDecimal(ThreadLocalRandom.current().nextInt(1, 10_000)).movePointLeft(2);
+						Operation operation = ThreadLocalRandom.current().nextBoolean() ? Operation.deposit(amount)
+								: Operation.withdraw(amount);
+						assertThat(record(customer.commit(operation, read)).outcome()).isIn(Outcome.COMMITTED,
+								Outcome.REJECTED);
+					}
+					return null;
+				}));
+			}
+			for (Future<?> run : runs) {
+				run.get();
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+
+		AuditReport report = verify();
+		assertThat(report.version()).as("past MAX the version is negative; past -2 the node was recreated at 0")
+			.isBetween((version > 0) ? Integer.MIN_VALUE : 0, (version > 0) ? -1 : 60);
+		long committed = this.history.stream().filter(CommitResult::committed).count();
+		assertThat(report.customers().values().stream().mapToLong(AuditReport.CustomerAudit::commits).sum())
+			.isEqualTo(committed);
+	}
+
+	/** The balance node as zkCli creates it, at the given version, before any customer audits it. */
+	private void startAt(int version) throws Exception {
+		this.zkCli.create().forPath(this.properties.depositPath(), "1000".getBytes(StandardCharsets.UTF_8));
+		this.server.setVersion(this.properties.depositPath(), version);
+	}
+
+	/** The audit is conserved with no unexplained write, and the transaction log agrees with every outcome. */
+	private AuditReport verify() {
+		AuditReport report = new DepositAudit(this.zkCli, this.properties).report();
+		assertThat(report.unexplainedWrites()).isZero();
+		assertThat(report.conserved()).as(report.toString()).isTrue();
+		System.out.println(new TransactionLogOracle(this.properties, List.of(this.server.dataDirectory()))
+			.check(this.history, report, 0));
+		return report;
+	}
+
+	private CommitResult record(CommitResult result) {
+		this.history.add(result);
+		return result;
+	}
+
+	private DepositAccount account(String customer) throws InterruptedException {
+		return new DepositAccount(this.clients.connect(this.server.connectString()), this.properties, customer,
+				new StopSignal());
+	}
+
+}
