@@ -196,4 +196,19 @@ python3 -c 'import json, sys; a = json.loads(sys.argv[1]); sys.exit(1 if a["cons
   || fail "the audit missed the foreign write: $audit"
 step "  caught: $audit"
 
+step "a deposit deleted and created again by another client is reported and never written to"
+printf '%s\n' "delete /bank_deposit" "create /bank_deposit 5000000" | "$ZKCLI" -server "127.0.0.1:$zookeeper_port" >/dev/null 2>&1 \
+  || fail "zkCli.sh delete and create"
+replaced() {
+  curl -s "http://127.0.0.1:${customer_port[alice]}/actuator/bank" | python3 -c '
+import json, sys; a = json.load(sys.stdin); sys.exit(0 if a.get("problem") == "DEPOSIT_REPLACED" and a.get("conserved") is False else 1)'
+}
+wait_for 30 "/actuator/bank reporting the replaced deposit" replaced
+sleep 3
+value=$("$ZKCLI" -server "127.0.0.1:$zookeeper_port" get /bank_deposit 2>/dev/null | grep -x '[0-9.]*' | tail -n 1)
+[ "$value" = 5000000 ] || fail "a customer wrote to the replaced deposit: it holds '$value'"
+curl -s "http://127.0.0.1:${customer_port[bob]}/actuator/health" | grep -q DEPOSIT_REPLACED \
+  || fail "bob's health does not show the replaced deposit"
+step "  reported by the audit and in health; the node still holds $value"
+
 step "PASSED"

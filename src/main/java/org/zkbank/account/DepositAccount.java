@@ -602,8 +602,6 @@ public final class DepositAccount {
 		 * never sent again. @param last the last snapshot read, {@code null} if none
 		 */
 		private List<CommitResult> unknown(Snapshot last, String reason) {
-			log.error("{}: {} outcome unknown: {}; it is not sent again, and the audit explains the balance either way",
-					DepositAccount.this.customer, this.operations, reason);
 			return unsettled(Outcome.UNKNOWN, last, reason);
 		}
 

@@ -199,8 +199,8 @@ public final class ContentionBenchmark {
 				if (result.committed()) {
 					clock.committed(client, started);
 				}
-				else if (result.outcome() == CommitResult.Outcome.FAILED) {
-					giveUps.incrementAndGet();
+				else if (result.outcome() != CommitResult.Outcome.REJECTED) {
+					giveUps.incrementAndGet(); // failed or unknown
 				}
 			});
 			boolean conserved = new DepositAudit(sessions.connect(connectString), bank).report().conserved();
