@@ -1,0 +1,503 @@
+package org.zkbank.account;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.support.InProcessZooKeeper;
+import org.zkbank.support.ZooKeeperProxy;
+import org.zkbank.support.ZooKeeperTestClients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Adversarial tests: each one states what the promise requires; a failing one is a break.
+ * Real in-process ZooKeeper server, no mocks.
+ */
+class AdversaryTests {
+
+	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+
+	/** A short operation timeout, so that commits that cannot settle end within the test. */
+	private final BankProperties properties = new BankProperties("/bank_deposit", new BigDecimal("1000"),
+			new BankProperties.Retry(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(3),
+					Duration.ofSeconds(10)),
+			new BankProperties.ZooKeeperAuth("", ""));
+
+	private InProcessZooKeeper server;
+
+	private ZooKeeperProxy proxy;
+
+	private CuratorFramework zkCli;
+
+	@BeforeEach
+	void setUp() throws Exception {
+		this.server = new InProcessZooKeeper();
+		this.proxy = new ZooKeeperProxy(this.server.port());
+		this.zkCli = this.clients.connect(this.server.connectString());
+	}
+
+	@AfterEach
+	void tearDown() throws Exception {
+		this.clients.close();
+		this.proxy.close();
+		this.server.close();
+	}
+
+	// ---------------------------------------------------------------- version -1: unconditional deletes
+
+	/**
+	 * A balance node at version -1 (zkCli-created, or set by anyone) is "rolled over" with
+	 * {@code delete(path, -1)}, which ZooKeeper treats as unconditional: a foreign write that lands
+	 * between the customer's read and its commit is deleted, and the audit never counts it.
+	 */
+	@Test
+	void aForeignWriteToABalanceAtVersionMinusOneIsReportedNotOverwritten() throws Exception {
+		this.zkCli.create().forPath("/bank_deposit", bytes("1000"));
+		this.server.setVersion("/bank_deposit", -1);
+		DepositAccount alice = account("Alice");
+		Snapshot read = alice.read();
+		this.zkCli.setData().forPath("/bank_deposit", bytes("5000")); // a foreign write: version -1 -> 0
+
+		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("100.00")), read);
+
+		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		AuditReport report = new DepositAudit(this.zkCli, this.properties).report();
+		System.out.println("result " + result.outcome() + ", balance node " + balance + ", audit " + report);
+		assertThat(balance).as("the foreign write of 5000 must never be overwritten (commit was %s, audit %s)",
+				result.outcome(), report).isEqualTo("5000");
+	}
+
+	/**
+	 * The balance at -1 and the audit root at -1: both the delete of the balance and the write of
+	 * the root are unconditional, so two customers that read the same balance both commit.
+	 */
+	@Test
+	void twoCustomersFromTheSameReadAtVersionMinusOneWithTheRootAtMinusOneDoNotBothWrite() throws Exception {
+		this.zkCli.create().forPath("/bank_deposit", bytes("1000"));
+		this.server.setVersion("/bank_deposit", -1);
+		DepositAccount alice = account("Alice");
+		DepositAccount bob = account("Bob");
+		alice.read(); // starts the audit
+		this.server.setVersion("/bank_deposit_audit", -1);
+		Snapshot aliceRead = alice.read();
+		Snapshot bobRead = bob.read();
+
+		CommitResult first = alice.commit(Operation.deposit(new BigDecimal("100.00")), aliceRead);
+		CommitResult second = bob.commit(Operation.deposit(new BigDecimal("50.00")), bobRead);
+
+		AuditReport report = new DepositAudit(this.zkCli, this.properties).report();
+		System.out.println(first.outcome() + " " + second.outcome() + " " + report);
+		assertThat(first.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(second.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(report.balance()).as("both deposits committed, so the balance must be 1150; audit %s", report)
+			.isEqualByComparingTo("1150.00");
+		assertThat(report.conserved()).as("audit %s", report).isTrue();
+	}
+
+	/** The same race with two withdrawals of the whole balance: both commit, 2000 leave a deposit of 1000. */
+	@Test
+	void twoWithdrawalsOfTheWholeBalanceAtVersionMinusOneWithTheRootAtMinusOneDoNotBothCommit() throws Exception {
+		this.zkCli.create().forPath("/bank_deposit", bytes("1000"));
+		this.server.setVersion("/bank_deposit", -1);
+		DepositAccount alice = account("Alice");
+		DepositAccount bob = account("Bob");
+		alice.read();
+		this.server.setVersion("/bank_deposit_audit", -1);
+		Snapshot aliceRead = alice.read();
+		Snapshot bobRead = bob.read();
+
+		CommitResult first = alice.commit(Operation.withdraw(new BigDecimal("1000.00")), aliceRead);
+		CommitResult second = bob.commit(Operation.withdraw(new BigDecimal("1000.00")), bobRead);
+
+		AuditReport report = new DepositAudit(this.zkCli, this.properties).report();
+		System.out.println(first.outcome() + " " + second.outcome() + " " + report);
+		assertThat(List.of(first.outcome(), second.outcome()))
+			.as("1000 can be withdrawn from 1000 once; audit %s", report)
+			.containsOnlyOnce(Outcome.COMMITTED);
+	}
+
+	/** The same for an audit entry at -1: a foreign write to it is deleted by the next commit. */
+	@Test
+	void aForeignWriteToAnAuditEntryAtVersionMinusOneIsReportedNotOverwritten() throws Exception {
+		DepositAccount alice = account("Alice");
+		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
+		this.server.setVersion("/bank_deposit_audit/Alice", -1);
+		Snapshot read = alice.read();
+		this.zkCli.setData().forPath("/bank_deposit_audit/Alice", bytes("written by someone else"));
+
+		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("2.00")), read);
+
+		String entry = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		System.out.println("result " + result.outcome() + ", entry " + entry);
+		assertThat(entry).as("the foreign write to the entry must never be overwritten (commit was %s)",
+				result.outcome()).isEqualTo("written by someone else");
+	}
+
+	/**
+	 * A deposit path whose parent does not exist (deleted, or never made): the customer's read
+	 * tries to start the audit, gets NoNode, which is swallowed, and reads again for ever, with no
+	 * pause and no look at the stop signal.
+	 */
+	@Test
+	void aDepositWhoseParentIsMissingIsReportedAndTheReadEndsOnAStop() throws Exception {
+		BankProperties nested = new BankProperties("/branch/bank_deposit", new BigDecimal("1000"),
+				this.properties.retry(), this.properties.zookeeperAuth());
+		StopSignal stop = new StopSignal();
+		DepositAccount alice = new DepositAccount(this.clients.connect(this.server.connectString()), nested, "Alice",
+				stop);
+		assertReadEnds(alice, stop);
+	}
+
+	private static void assertReadEnds(DepositAccount account, StopSignal stop) throws InterruptedException {
+		AtomicReference<Object> outcome = new AtomicReference<>();
+		Thread reader = new Thread(() -> {
+			try {
+				outcome.set(account.read());
+			}
+			catch (RuntimeException ex) {
+				outcome.set(ex);
+			}
+		}, "adversary-reader");
+		reader.start();
+		reader.join(5_000);
+		boolean aliveAfter5s = reader.isAlive();
+		stop.stop();
+		reader.join(2_000);
+		boolean aliveAfterStop = reader.isAlive();
+		reader.interrupt(); // clean up: an interrupt ends the spin
+		reader.join(5_000);
+		System.out.println("alive after 5 s " + aliveAfter5s + ", after stop " + aliveAfterStop + ", then " + outcome.get());
+		assertThat(aliveAfter5s || aliveAfterStop)
+			.as("read() must end (report a problem), not spin; alive after 5 s: %s, alive 2 s after a stop: %s",
+					aliveAfter5s, aliveAfterStop)
+			.isFalse();
+	}
+
+	// ---------------------------------------------------------------- ACLs: a node the customer cannot read
+
+	/**
+	 * An audit root the customer may not read (its ACL changed by an operator) reads as missing:
+	 * the customer tries to start the audit, gets NodeExists, which is swallowed, and reads again,
+	 * for ever, with no pause and no look at the stop signal.
+	 */
+	@Test
+	void anUnreadableAuditRootIsReportedAndTheReadEndsOnAStop() throws Exception {
+		StopSignal stop = new StopSignal();
+		DepositAccount alice = new DepositAccount(this.clients.connect(this.server.connectString()), this.properties,
+				"Alice", stop);
+		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
+		this.zkCli.setACL().withACL(onlySomeoneElse()).forPath("/bank_deposit_audit");
+
+		AtomicReference<Object> outcome = new AtomicReference<>();
+		Thread reader = new Thread(() -> {
+			try {
+				outcome.set(alice.read());
+			}
+			catch (RuntimeException ex) {
+				outcome.set(ex);
+			}
+		}, "adversary-reader");
+		reader.start();
+		reader.join(5_000);
+		boolean aliveAfter5s = reader.isAlive();
+		stop.stop();
+		reader.join(2_000);
+		boolean aliveAfterStop = reader.isAlive();
+		reader.interrupt(); // clean up: an interrupt ends the spin
+		reader.join(5_000);
+		System.out.println("alive after 5 s " + aliveAfter5s + ", after stop " + aliveAfterStop + ", then " + outcome.get());
+		assertThat(aliveAfter5s || aliveAfterStop)
+			.as("read() of an unreadable audit root must end (report a problem), not spin; alive after 5 s: %s, "
+					+ "alive 2 s after a stop: %s", aliveAfter5s, aliveAfterStop)
+			.isFalse();
+	}
+
+	/**
+	 * A commit applied before its reply was lost, whose audit entry then cannot be read (its ACL
+	 * changed): the entry reads as absent, the fate check says NOT_APPLIED, and the commit ends
+	 * FAILED ("certainly not applied") although it was applied.
+	 */
+	@Test
+	void aLostReplyWhoseEntryBecameUnreadableIsNotReportedFailed() throws Exception {
+		DepositAccount alice = behindProxy("Alice");
+		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()); // the entry exists
+		Snapshot read = alice.read();
+		this.proxy.loseNextCommitReply(true);
+		CompletableFuture<CommitResult> lost = CompletableFuture
+			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
+		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
+		this.zkCli.setACL().withACL(onlySomeoneElse()).forPath("/bank_deposit_audit/Alice");
+		this.proxy.heal();
+
+		CommitResult result = lost.get(30, TimeUnit.SECONDS);
+
+		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		System.out.println("result " + result.outcome() + " (" + result.reason() + "), balance " + balance);
+		assertThat(balance).as("the lost write was applied").isEqualTo("1101.00");
+		assertThat(result.outcome())
+			.as("the write was applied, so the outcome must be COMMITTED or UNKNOWN, never FAILED; reason: %s",
+					result.reason())
+			.isIn(Outcome.COMMITTED, Outcome.UNKNOWN);
+	}
+
+	// ---------------------------------------------------------------- a deleted entry during a lost reply
+
+	/**
+	 * A commit applied before its reply was lost, whose audit entry is deleted meanwhile: the entry
+	 * reads as a first commit, the fate check says NOT_APPLIED, and the same deposit is applied a
+	 * second time and reported COMMITTED once.
+	 */
+	@Test
+	void aLostReplyWhoseEntryWasDeletedIsNotAppliedTwice() throws Exception {
+		DepositAccount alice = behindProxy("Alice");
+		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
+		Snapshot read = alice.read();
+		this.proxy.loseNextCommitReply(true);
+		CompletableFuture<CommitResult> lost = CompletableFuture
+			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
+		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
+		this.zkCli.delete().forPath("/bank_deposit_audit/Alice");
+		this.proxy.heal();
+
+		CommitResult result = lost.get(30, TimeUnit.SECONDS);
+
+		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		System.out.println("result " + result.outcome() + " attempts " + result.attempts() + ", balance " + balance);
+		assertThat(new BigDecimal(balance))
+			.as("one deposit of 100.00 on 1001.00 must be applied at most once (outcome %s)", result.outcome())
+			.isLessThanOrEqualTo(new BigDecimal("1101.00"));
+	}
+
+	/**
+	 * evictedThrough is trusted as written. After 33 other instances of the name evicted the
+	 * record of an instance whose reply was lost (its commit was applied), an edit that sets
+	 * evictedThrough back to 0 (still valid audit data) makes the lost commit read as never
+	 * applied: it is applied a second time, and the audit, whose totals grew with it, stays
+	 * conserved.
+	 */
+	@Test
+	void aLoweredEvictionFloorDoesNotMakeALostCommitApplyTwice() throws Exception {
+		DepositAccount first = behindProxy("Alice");
+		Snapshot read = first.read();
+		this.proxy.loseNextCommitReply(true);
+		CompletableFuture<CommitResult> lost = CompletableFuture
+			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
+		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
+		CuratorFramework direct = this.clients.connect(this.server.connectString());
+		for (int i = 0; i < 33; i++) {
+			new DepositAccount(direct, this.properties, "Alice", new StopSignal())
+				.commit(Operation.deposit(new BigDecimal("1.00")), null);
+		}
+		String entry = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		String edited = entry.replaceAll("\"evictedThrough\":[0-9]+", "\"evictedThrough\":0");
+		this.zkCli.setData().forPath("/bank_deposit_audit/Alice", bytes(edited));
+		this.proxy.heal();
+
+		CommitResult result = lost.get(30, TimeUnit.SECONDS);
+
+		AuditReport report = new DepositAudit(this.zkCli, this.properties).report();
+		System.out.println("entry had " + entry.replaceAll(".*(\"evictedThrough\":[0-9]+).*", "$1") + "; result "
+				+ result.outcome() + "; audit " + report);
+		assertThat(report.balance())
+			.as("the deposit of 100.00 was applied before its reply was lost; it must not be applied again "
+					+ "(outcome %s, audit conserved %s)", result.outcome(), report.conserved())
+			.isEqualByComparingTo("1133.00");
+	}
+
+	// ---------------------------------------------------------------- odd JSON
+
+	/** Strict JSON: an entry with a field the bank does not know is corrupt, not silently rewritten without it. */
+	@Test
+	void anAuditEntryWithAnUnknownFieldIsReportedNotRewritten() throws Exception {
+		DepositAccount alice = account("Alice");
+		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
+		String entry = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		String odd = entry.substring(0, entry.length() - 1) + ",\"note\":\"kept by the operator\"}";
+		this.zkCli.setData().forPath("/bank_deposit_audit/Alice", bytes(odd));
+
+		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("2.00")), null);
+
+		String after = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		System.out.println("result " + result.outcome() + ", entry " + after);
+		assertThat(after).as("an entry with an unknown field must be reported, not rewritten (commit was %s)",
+				result.outcome()).contains("kept by the operator");
+	}
+
+	// ---------------------------------------------------------------- amounts the bank writes but cannot read back
+
+	/**
+	 * zkCli creates the balance with a value below 10^-6 ({@code create /bank_deposit 0.0000001}).
+	 * The audit root records it through Jackson, which writes BigDecimal.toString(): "1E-7". The
+	 * codec then refuses its own root as corrupt, for ever: no customer can ever commit.
+	 */
+	@Test
+	void aTinyOpeningBalanceWrittenByZkCliStartsAnAuditTheBankCanReadBack() throws Exception {
+		this.zkCli.create().forPath("/bank_deposit", bytes("0.0000001"));
+		DepositAccount alice = account("Alice");
+
+		Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(alice::read);
+
+		String root = text(this.zkCli.getData().forPath("/bank_deposit_audit"));
+		System.out.println("read threw " + thrown + "; root " + root);
+		assertThat(thrown).as("the bank wrote the audit root %s and must be able to read it back", root).isNull();
+	}
+
+	/**
+	 * The same through the totals: a withdrawal of 10^-30 from a balance with 30 decimals commits,
+	 * and the entry then holds "withdrawn":"1E-30", which the codec refuses: the customer is stuck
+	 * and the audit answers CORRUPT_AUDIT.
+	 */
+	@Test
+	void aCommittedWithdrawalOfATinyAmountLeavesAnEntryTheBankCanReadBack() throws Exception {
+		this.zkCli.create().forPath("/bank_deposit", bytes("1." + "0".repeat(29) + "1"));
+		DepositAccount alice = account("Alice");
+		CommitResult result = alice.commit(Operation.withdraw(new BigDecimal("0." + "0".repeat(29) + "1")), alice.read());
+
+		String entry = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(alice::read);
+		System.out.println("commit " + result.outcome() + "; entry " + entry + "; read threw " + thrown);
+		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(thrown).as("the bank wrote the entry %s and must be able to read it back", entry).isNull();
+	}
+
+	// ---------------------------------------------------------------- replaced deposit
+
+	/**
+	 * The identity check (czxid) is made on reads only; the commit's multi checks versions only.
+	 * A deposit deleted and created again between a read and the commit, at the same version as
+	 * the read (a fresh node is at 0, as is a balance the bank has just created), is written to.
+	 */
+	@Test
+	void aDepositReplacedBetweenAReadAndItsCommitIsNeverWrittenTo() throws Exception {
+		DepositAccount alice = account("Alice");
+		Snapshot read = alice.read(); // the bank creates the balance: version 0
+		this.zkCli.delete().forPath("/bank_deposit");
+		this.zkCli.create().forPath("/bank_deposit", bytes("1000")); // replaced, again at version 0
+
+		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("100.00")), read);
+
+		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		Throwable audit = org.assertj.core.api.Assertions
+			.catchThrowable(() -> new DepositAudit(this.zkCli, this.properties).report());
+		System.out.println("commit " + result.outcome() + "; replaced balance now " + balance + "; audit " + audit);
+		assertThat(balance).as("a replaced deposit must never be written to (commit was %s)", result.outcome())
+			.isEqualTo("1000");
+	}
+
+	/** The same through the snapshot a commit returns, which the next commit uses without reading. */
+	@Test
+	void aDepositReplacedBetweenTwoCommitsIsNeverWrittenTo() throws Exception {
+		DepositAccount alice = account("Alice");
+		CommitResult first = alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()); // version 1
+		this.zkCli.delete().forPath("/bank_deposit");
+		this.zkCli.create().forPath("/bank_deposit", bytes("5000"));
+		this.zkCli.setData().forPath("/bank_deposit", bytes("5000")); // replaced, at version 1
+
+		CommitResult second = alice.commit(Operation.deposit(new BigDecimal("100.00")), first.snapshot());
+
+		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		System.out.println("second commit " + second.outcome() + " (" + second.reason() + "); replaced balance now " + balance);
+		assertThat(balance).as("a replaced deposit must never be written to (commit was %s)", second.outcome())
+			.isEqualTo("5000");
+	}
+
+	/**
+	 * After a rollover the root records depositCzxid 0, "created by the transaction that last wrote
+	 * this root". Any later write of the root, even of the very same bytes (an operator restoring
+	 * it from a backup), makes the untouched balance read as replaced: every customer stops for
+	 * good and the audit reports a replaced deposit that was never replaced.
+	 */
+	@Test
+	void rewritingTheAuditRootWithItsOwnBytesAfterARolloverIsNotAReplacedDeposit() throws Exception {
+		this.zkCli.create().forPath("/bank_deposit", bytes("1000"));
+		this.server.setVersion("/bank_deposit", -2);
+		DepositAccount alice = account("Alice");
+		CommitResult rollover = alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
+		byte[] root = this.zkCli.getData().forPath("/bank_deposit_audit");
+		this.zkCli.setData().forPath("/bank_deposit_audit", root); // the same bytes
+
+		Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(alice::read);
+
+		System.out.println("rollover " + rollover.outcome() + "; root " + text(root) + "; read threw " + thrown);
+		assertThat(thrown).as("the balance node was not replaced, but the read says: %s", thrown).isNull();
+	}
+
+	// ---------------------------------------------------------------- the audit at scale
+
+	/**
+	 * The audit reads every entry in one multiRead. An entry that has seen 32 instances is about
+	 * 1.7 kB, so with some 600 customer names the reply passes the client's 1 MB packet limit
+	 * (jute.maxbuffer): the client drops its connection, the audit says "ZooKeeper is not
+	 * reachable" for ever, and the first customer, which shares the application's session with
+	 * the audit, is disconnected at every audit (every scrape).
+	 */
+	@Test
+	void theAuditOfEightHundredCustomerNamesWorksAndDoesNotDisconnectTheSharedSession() throws Exception {
+		CuratorFramework shared = this.clients.connect(this.server.connectString());
+		DepositAccount alice = new DepositAccount(shared, this.properties, "Alice", new StopSignal());
+		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
+		for (int name = 0; name < 800; name++) {
+			CustomerTotals totals = CustomerTotals.NONE;
+			for (int instance = 0; instance < CustomerTotals.INSTANCES_KEPT; instance++) {
+				totals = totals.plus(List.of(), "%013d".formatted(instance), 1_000_000 + instance);
+			}
+			this.zkCli.create().forPath("/bank_deposit_audit/Customer" + name, AuditCodec.encode(totals));
+		}
+		java.util.concurrent.atomic.AtomicInteger suspended = new java.util.concurrent.atomic.AtomicInteger();
+		shared.getConnectionStateListenable().addListener((client, state) -> {
+			if (!state.isConnected()) {
+				suspended.incrementAndGet();
+			}
+		});
+
+		Throwable thrown = org.assertj.core.api.Assertions
+			.catchThrowable(() -> new DepositAudit(shared, this.properties).report());
+		Thread.sleep(500);
+
+		System.out.println("entry size " + this.zkCli.getData().forPath("/bank_deposit_audit/Customer0").length
+				+ " bytes; audit threw " + thrown + "; connection losses of the shared session: " + suspended.get());
+		assertThat(thrown).as("the audit of 800 names must be computed, not fail as %s", thrown).isNull();
+		assertThat(suspended.get()).as("an audit must not disconnect the session it shares with a customer").isZero();
+	}
+
+	// ---------------------------------------------------------------- helpers
+
+	private static List<ACL> onlySomeoneElse() throws Exception {
+		return List.of(new ACL(ZooDefs.Perms.ALL,
+				new Id("digest", DigestAuthenticationProvider.generateDigest("operator:secret"))));
+	}
+
+	private DepositAccount account(String customer) throws InterruptedException {
+		return new DepositAccount(this.clients.connect(this.server.connectString()), this.properties, customer,
+				new StopSignal());
+	}
+
+	private DepositAccount behindProxy(String customer) throws InterruptedException {
+		return new DepositAccount(this.clients.connect(this.proxy.connectString()), this.properties, customer,
+				new StopSignal());
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String text(byte[] data) {
+		return new String(data, StandardCharsets.UTF_8);
+	}
+
+}
