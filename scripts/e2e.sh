@@ -197,7 +197,7 @@ python3 -c 'import json, sys; a = json.loads(sys.argv[1]); sys.exit(1 if a["cons
 step "  caught: $audit"
 
 step "a deposit deleted and created again by another client is reported and never written to"
-printf '%s\n' "delete /bank_deposit" "create /bank_deposit 5000000" | "$ZKCLI" -server "127.0.0.1:$zookeeper_port" >/dev/null 2>&1 \
+printf '%s\n' "deleteall /bank_deposit" "create /bank_deposit 5000000" | "$ZKCLI" -server "127.0.0.1:$zookeeper_port" >/dev/null 2>&1 \
   || fail "zkCli.sh delete and create"
 replaced() {
   curl -s "http://127.0.0.1:${customer_port[alice]}/actuator/bank" | python3 -c '

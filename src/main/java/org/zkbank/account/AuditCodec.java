@@ -1,5 +1,7 @@
 package org.zkbank.account;
 
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -10,7 +12,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class AuditCodec {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	// plain amounts as Money writes them (never 1E-7), and nothing read but what the bank writes
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.build();
 
 	private AuditCodec() {
 	}
@@ -19,10 +25,20 @@ final class AuditCodec {
 		return JSON.writeValueAsBytes(audit);
 	}
 
-	static CustomerTotals totals(byte[] data, String path) {
+	/**
+	 * Reads an audit entry, and checks that nothing but commits wrote it.
+	 * @param version the entry node's version
+	 */
+	static CustomerTotals totals(byte[] data, int version, String path) {
 		CustomerTotals totals = decode(data, CustomerTotals.class, path, "deposited", "withdrawn");
 		if (!totals.isValid()) {
 			throw corrupt(path, null);
+		}
+		if (!totals.isWrittenOnlyByCommits(version)) {
+			String message = "%s is at version %d, where its commits alone would have left it at %d: someone else "
+					+ "wrote it; it is left untouched until it is fixed";
+			throw new DepositException(DepositException.Problem.CORRUPT_AUDIT,
+					message.formatted(path, version, totals.commits() - totals.firstCommit()));
 		}
 		return totals;
 	}

@@ -5,30 +5,23 @@ import java.math.BigDecimal;
 import com.fasterxml.jackson.annotation.JsonFormat;
 
 /**
- * The data of the audit root node: where the audit started, and which balance node it audits.
+ * The data of the audit root node: where the audit started, and the writes of the balance made
+ * on the nodes it had before the last rollover.
  *
  * @param openingBalance the balance when auditing started (when zkCli created the node, the
  * value it wrote)
  * @param openingVersion the balance node's version when auditing started
- * @param depositCzxid the creating transaction of the audited balance node, or 0 when that node
- * was created by the same transaction that last wrote this root (the audit's start, or a
- * rollover); a balance node created by anyone else is a replaced deposit
  * @param rollovers how often the balance node was recreated because its version was about to
- * wrap to -1, where a versioned write would no longer be conditional
+ * reach -1, where a versioned write would no longer be conditional
  * @param writesBefore writes of the balance on the nodes it had before the last rollover, counted
  * from the audit's start
  */
 public record AuditOpening(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal openingBalance,
-		int openingVersion, long depositCzxid, long rollovers, long writesBefore) {
+		int openingVersion, long rollovers, long writesBefore) {
 
-	/** The audit root of a balance node created along with it. */
-	static AuditOpening of(BigDecimal openingBalance, int openingVersion, long depositCzxid) {
-		return new AuditOpening(openingBalance, openingVersion, depositCzxid, 0, 0);
-	}
-
-	/** The creating transaction the balance node must have, given the root node's last writing transaction. */
-	long depositCzxid(long rootMzxid) {
-		return (this.depositCzxid != 0) ? this.depositCzxid : rootMzxid;
+	/** The audit root of a balance node that has not been rolled over. */
+	static AuditOpening of(BigDecimal openingBalance, int openingVersion) {
+		return new AuditOpening(openingBalance, openingVersion, 0, 0);
 	}
 
 	/** Writes of the balance since the audit started, given the balance node's version now. */
@@ -39,12 +32,12 @@ public record AuditOpening(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecim
 
 	/** This root after a rollover of the balance node from the given version, which is one more write. */
 	AuditOpening rolledOver(int version) {
-		return new AuditOpening(this.openingBalance, this.openingVersion, 0, this.rollovers + 1, writes(version) + 1);
+		return new AuditOpening(this.openingBalance, this.openingVersion, this.rollovers + 1, writes(version) + 1);
 	}
 
 	boolean isValid() {
-		return this.openingBalance != null && Money.isStorable(this.openingBalance) && this.depositCzxid >= 0
-				&& this.rollovers >= 0 && this.writesBefore >= 0;
+		return this.openingBalance != null && Money.isStorable(this.openingBalance) && this.rollovers >= 0
+				&& this.writesBefore >= 0;
 	}
 
 }

@@ -25,15 +25,17 @@ import com.fasterxml.jackson.annotation.JsonFormat;
  * @param commits writes of the balance by this name; the n-th one is commit number n
  * @param instances per instance, its last commit, least recent first
  * @param evictedThrough the highest commit number of an instance no longer kept, 0 if none
+ * @param firstCommit the commit that created the entry's node (the first, or the one that rolled
+ * it over): the node's version is {@code commits - firstCommit}, so a write by anyone else shows
  */
 public record CustomerTotals(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal deposited,
 		@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal withdrawn, long operations, long commits,
-		Map<String, InstanceCommit> instances, long evictedThrough) {
+		Map<String, InstanceCommit> instances, long evictedThrough, long firstCommit) {
 
 	/** Instances of one customer name whose last commit is remembered; restarts add new ones. */
 	static final int INSTANCES_KEPT = 32;
 
-	static final CustomerTotals NONE = new CustomerTotals(BigDecimal.ZERO, BigDecimal.ZERO, 0, 0, Map.of(), 0);
+	static final CustomerTotals NONE = new CustomerTotals(BigDecimal.ZERO, BigDecimal.ZERO, 0, 0, Map.of(), 0, 0);
 
 	/**
 	 * The last commit of one instance.
@@ -63,8 +65,11 @@ public record CustomerTotals(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDec
 		return (this.evictedThrough >= commit) ? Fate.UNKNOWN : Fate.NOT_APPLIED;
 	}
 
-	/** These totals with one more commit of the given instance, carrying the given operations. */
-	CustomerTotals plus(List<Operation> operations, String instance, long sequence) {
+	/**
+	 * These totals with one more commit of the given instance, carrying the given operations.
+	 * @param createsNode whether the commit creates the entry's node (first commit, or rollover)
+	 */
+	CustomerTotals plus(List<Operation> operations, String instance, long sequence, boolean createsNode) {
 		long commit = this.commits + 1;
 		Map<String, InstanceCommit> kept = new LinkedHashMap<>(this.instances);
 		kept.remove(instance);
@@ -82,7 +87,8 @@ public record CustomerTotals(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDec
 				case WITHDRAW -> withdrawals = withdrawals.add(operation.amount());
 			}
 		}
-		return new CustomerTotals(deposits, withdrawals, this.operations + operations.size(), commit, kept, evicted);
+		return new CustomerTotals(deposits, withdrawals, this.operations + operations.size(), commit, kept, evicted,
+				createsNode ? commit : this.firstCommit);
 	}
 
 	/** Whether the totals can be stored and read back: what {@link Money} accepts. */
@@ -90,9 +96,15 @@ public record CustomerTotals(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDec
 		return Money.isStorable(this.deposited) && Money.isStorable(this.withdrawn);
 	}
 
+	/** Whether only commits wrote the entry's node, which is then at this version. */
+	boolean isWrittenOnlyByCommits(int version) {
+		return Integer.toUnsignedLong(version) == this.commits - this.firstCommit;
+	}
+
+	/** Whether the totals are well formed for an entry that exists (it has at least one commit). */
 	boolean isValid() {
-		return this.deposited != null && this.withdrawn != null && isStorable() && this.commits >= 0
-				&& this.commits <= this.operations && (this.commits > 0 || this.operations == 0)
+		return this.deposited != null && this.withdrawn != null && isStorable() && this.commits > 0
+				&& this.commits <= this.operations && this.firstCommit > 0 && this.firstCommit <= this.commits
 				&& this.instances != null && this.instances.size() <= INSTANCES_KEPT
 				&& this.instances.values()
 					.stream()

@@ -64,6 +64,9 @@ public final class DepositAccount {
 
 	private static final int CUSTOMERS_PER_SCALE = 8;
 
+	/** Reads that may find the audit not started (customers racing to start it) before that is a problem. */
+	private static final int AUDIT_START_ROUNDS = 10;
+
 	private final DepositNodes nodes;
 
 	private final BankProperties properties;
@@ -134,30 +137,45 @@ public final class DepositAccount {
 
 	private Snapshot readOnce() {
 		String customerPath = this.nodes.customerPath(this.customer);
-		while (true) {
+		for (int round = 1;; round++) {
 			long sent = System.nanoTime();
 			List<OpResult> results = this.nodes.read(List.of(Op.getData(this.nodes.depositPath()),
-					Op.getData(this.nodes.auditPath()), Op.getData(customerPath)));
+					Op.getData(this.nodes.auditPath()), Op.getData(customerPath), Op.getData(this.nodes.markerPath())));
 			roundTrip(sent);
-			OpResult balance = results.get(0);
-			if (!(results.get(1) instanceof OpResult.GetDataResult root)) {
-				this.nodes.startAudit(balance, this.properties.openingBalance());
+			OpResult.GetDataResult balance = DepositNodes.found(results.get(0), this.nodes.depositPath());
+			OpResult.GetDataResult root = DepositNodes.found(results.get(1), this.nodes.auditPath());
+			if (root == null) {
+				if (round > AUDIT_START_ROUNDS) {
+					throw new DepositException(DepositException.Problem.REFUSED, "the audit of "
+							+ this.nodes.depositPath() + " could not be started in " + AUDIT_START_ROUNDS + " tries");
+				}
+				this.nodes.startAudit(results.get(0), this.properties.openingBalance());
 				continue;
 			}
 			this.scale = Math.max(1, root.getStat().getNumChildren() / CUSTOMERS_PER_SCALE);
-			if (!(balance instanceof OpResult.GetDataResult found)) {
+			if (balance == null) {
 				throw new DepositException(DepositException.Problem.DEPOSIT_MISSING, this.nodes.depositPath()
 						+ " was deleted after its audit started; it is not recreated until an operator restores it");
 			}
-			AuditOpening opening = AuditCodec.opening(root.getData(), this.nodes.auditPath());
-			this.nodes.requireAudited(found.getStat(), opening, root.getStat());
-			BigDecimal amount = Money.parse(found.getData(), this.nodes.depositPath());
-			Snapshot.AuditRoot auditRoot = new Snapshot.AuditRoot(opening, root.getStat().getVersion());
-			if (results.get(2) instanceof OpResult.GetDataResult totals) {
-				return new Snapshot(amount, found.getStat().getVersion(), found.getStat().getMzxid(),
-						AuditCodec.totals(totals.getData(), customerPath), totals.getStat().getVersion(), auditRoot);
+			this.nodes.requireAudited(results.get(3));
+			if (balance.getStat().getVersion() == Snapshot.UNCONDITIONAL) {
+				throw DepositNodes.atUnconditionalVersion(DepositException.Problem.CORRUPT_BALANCE,
+						this.nodes.depositPath());
 			}
-			return new Snapshot(amount, found.getStat().getVersion(), found.getStat().getMzxid(), CustomerTotals.NONE,
+			if (root.getStat().getVersion() == Snapshot.UNCONDITIONAL) {
+				throw DepositNodes.atUnconditionalVersion(DepositException.Problem.CORRUPT_AUDIT, this.nodes.auditPath());
+			}
+			AuditOpening opening = AuditCodec.opening(root.getData(), this.nodes.auditPath());
+			BigDecimal amount = Money.parse(balance.getData(), this.nodes.depositPath());
+			Snapshot.AuditRoot auditRoot = new Snapshot.AuditRoot(opening, root.getStat().getVersion(),
+					root.getStat().getCversion(), root.getStat().getNumChildren());
+			OpResult.GetDataResult entry = DepositNodes.found(results.get(2), customerPath);
+			if (entry != null) {
+				return new Snapshot(amount, balance.getStat().getVersion(), balance.getStat().getMzxid(),
+						AuditCodec.totals(entry.getData(), entry.getStat().getVersion(), customerPath),
+						entry.getStat().getVersion(), auditRoot);
+			}
+			return new Snapshot(amount, balance.getStat().getVersion(), balance.getStat().getMzxid(), CustomerTotals.NONE,
 					Snapshot.NO_NODE, auditRoot);
 		}
 	}
@@ -333,6 +351,10 @@ public final class DepositAccount {
 						continue;
 					}
 					if (basis.mzxid() > lost) {
+						if (entryTamperedSince(this.pending.basis(), basis)) {
+							return unknown(basis, "its reply was lost, and meanwhile someone else deleted or rolled back "
+									+ "the audit entry that would tell whether it was applied");
+						}
 						switch (basis.totals().fate(this.id.instance(), this.id.sequence(), this.pending.totals().commits())) {
 							case APPLIED -> {
 								log.info("{}: the lost reply was a commit; {} was applied once", DepositAccount.this.customer,
@@ -373,6 +395,18 @@ public final class DepositAccount {
 			}
 		}
 
+		/**
+		 * Whether the audit entry lost what the lost write's basis had: deleted, or back to fewer
+		 * commits. Only someone other than the customers does that, and then the entry cannot say
+		 * whether the lost write was applied.
+		 */
+		private boolean entryTamperedSince(Snapshot then, Snapshot now) {
+			if (now.totalsVersion() == Snapshot.NO_NODE) {
+				return then.totalsVersion() != Snapshot.NO_NODE || now.root().deletedSince(then.root());
+			}
+			return now.totals().commits() < then.totals().commits();
+		}
+
 		private Plan plan(Snapshot basis) {
 			List<Step> steps = new ArrayList<>(this.operations.size());
 			List<Operation> committing = new ArrayList<>(this.operations.size());
@@ -402,7 +436,9 @@ public final class DepositAccount {
 				}
 				steps.add(new Step(before, rejection));
 			}
-			return new Plan(basis, steps, balance, basis.totals().plus(committing, this.id.instance(), this.id.sequence()));
+			boolean createsEntry = basis.totalsVersion() == Snapshot.NO_NODE || Snapshot.rollsOver(basis.totalsVersion());
+			return new Plan(basis, steps, balance,
+					basis.totals().plus(committing, this.id.instance(), this.id.sequence(), createsEntry));
 		}
 
 		/**
@@ -414,30 +450,36 @@ public final class DepositAccount {
 			this.attempts++;
 			Snapshot basis = plan.basis();
 			boolean rollover = Snapshot.rollsOver(basis.version());
-			List<Op> writes = new ArrayList<>(5);
-			String depositPath = DepositAccount.this.nodes.depositPath();
+			DepositNodes nodes = DepositAccount.this.nodes;
+			List<Op> writes = new ArrayList<>(8);
 			if (rollover) {
-				// one write recreates the node at version 0; the root's version keeps rollovers exclusive
-				writes.add(Op.delete(depositPath, basis.version()));
-				writes.add(DepositAccount.this.nodes.create(depositPath, Money.encode(plan.after())));
+				// recreates the node (and its marker) at version 0; the root's version keeps rollovers exclusive
+				writes.add(Op.delete(nodes.markerPath(), 0));
+				writes.add(Op.delete(nodes.depositPath(), basis.version()));
+				writes.add(nodes.create(nodes.depositPath(), Money.encode(plan.after())));
+				writes.add(nodes.create(nodes.markerPath(), new byte[0]));
 			}
 			else {
-				writes.add(Op.setData(depositPath, Money.encode(plan.after()), basis.version()));
+				// no commit can write to a balance node someone else created, whatever its version
+				writes.add(Op.check(nodes.markerPath(), 0));
+				writes.add(Op.setData(nodes.depositPath(), Money.encode(plan.after()), basis.version()));
 			}
-			String customerPath = DepositAccount.this.nodes.customerPath(DepositAccount.this.customer);
+			int balanceResult = writes.size() - 1;
+			String customerPath = nodes.customerPath(DepositAccount.this.customer);
 			if (basis.totalsVersion() == Snapshot.NO_NODE) {
-				writes.add(DepositAccount.this.nodes.create(customerPath, plan.totals()));
+				writes.add(nodes.create(customerPath, plan.totals()));
 			}
 			else if (Snapshot.rollsOver(basis.totalsVersion())) {
 				writes.add(Op.delete(customerPath, (int) basis.totalsVersion()));
-				writes.add(DepositAccount.this.nodes.create(customerPath, plan.totals()));
+				writes.add(nodes.create(customerPath, plan.totals()));
 			}
 			else {
 				writes.add(Op.setData(customerPath, AuditCodec.encode(plan.totals()), (int) basis.totalsVersion()));
 			}
+			int totalsResult = writes.size() - 1;
 			if (rollover) {
-				writes.add(Op.setData(DepositAccount.this.nodes.auditPath(),
-						AuditCodec.encode(basis.root().opening().rolledOver(basis.version())), basis.root().version()));
+				writes.add(Op.setData(nodes.auditPath(), AuditCodec.encode(basis.root().opening().rolledOver(basis.version())),
+						basis.root().version()));
 			}
 			try {
 				long sent = System.nanoTime();
@@ -445,7 +487,7 @@ public final class DepositAccount {
 				List<OpResult> results = DepositAccount.this.nodes.write(writes);
 				this.sending = false;
 				roundTrip(sent);
-				this.written = rollover ? null : written(plan, results);
+				this.written = rollover ? null : written(plan, results.get(balanceResult), results.get(totalsResult));
 				return true;
 			}
 			catch (KeeperException.BadVersionException | KeeperException.NodeExistsException ex) {
@@ -480,10 +522,9 @@ public final class DepositAccount {
 			return false;
 		}
 
-		/** The snapshot a plain (not rolled over) write leaves, from its results. */
-		private Snapshot written(Plan plan, List<OpResult> results) {
-			Stat balance = ((OpResult.SetDataResult) results.get(0)).getStat();
-			OpResult totals = results.get(results.size() - 1);
+		/** The snapshot a plain (not rolled over) write leaves, from the results of its balance and entry. */
+		private Snapshot written(Plan plan, OpResult balanceResult, OpResult totals) {
+			Stat balance = ((OpResult.SetDataResult) balanceResult).getStat();
 			int totalsVersion = (totals instanceof OpResult.SetDataResult set) ? set.getStat().getVersion() : 0;
 			return new Snapshot(plan.after(), balance.getVersion(), balance.getMzxid(), plan.totals(), totalsVersion,
 					plan.basis().root());

@@ -14,7 +14,6 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
-import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +23,15 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * /bank_deposit              "1234.56"  the balance, a plain decimal string
- * /bank_deposit_audit        {"openingBalance":"1000","openingVersion":0,"depositCzxid":0,"rollovers":0,"writesBefore":0}
+ * /bank_deposit/audited      (empty)    marks the balance node the audit started on
+ * /bank_deposit_audit        {"openingBalance":"1000","openingVersion":0,"rollovers":0,"writesBefore":0}
  * /bank_deposit_audit/Alice  {"deposited":"..","withdrawn":"..","operations":17,"commits":15,
- *                             "instances":{"3f2a..":{"sequence":9,"commit":15}},"evictedThrough":0}
+ *                             "instances":{"3f2a..":{"sequence":9,"commit":15}},"evictedThrough":0,"firstCommit":1}
  * </pre>
+ *
+ * The marker is created with the audit (and again when a rollover recreates the balance node),
+ * and every commit checks it in its {@code multi}: a balance node that someone else deleted and
+ * created again has none, so no commit can write to it, whatever its version.
  *
  * Reads of several nodes are one atomic {@code multiRead}; writes are one {@code multi}. Both are
  * single round trips on the raw ZooKeeper handle, without Curator's retry loop: a lost write
@@ -84,6 +88,35 @@ final class DepositNodes {
 		return this.auditPath + "/" + customer;
 	}
 
+	/** The child of the balance node that marks it as the audited one. */
+	String markerPath() {
+		return this.depositPath + "/audited";
+	}
+
+	/**
+	 * One node's data from a read: {@code null} if the node does not exist.
+	 * @throws DepositException when ZooKeeper refused to read it (for instance access control)
+	 */
+	static OpResult.GetDataResult found(OpResult result, String path) {
+		if (result instanceof OpResult.GetDataResult data) {
+			return data;
+		}
+		int code = (result instanceof OpResult.ErrorResult error) ? error.getErr() : KeeperException.Code.SYSTEMERROR.intValue();
+		if (code == KeeperException.Code.NONODE.intValue()) {
+			return null;
+		}
+		throw failure(KeeperException.create(KeeperException.Code.get(code), path));
+	}
+
+	/** Fails unless the read found the marker: the balance node is the one the audit started on. */
+	void requireAudited(OpResult marker) {
+		if (found(marker, markerPath()) == null) {
+			throw new DepositException(DepositException.Problem.DEPOSIT_REPLACED, this.depositPath
+					+ " was deleted and created again by someone other than the customers (it has no "
+					+ markerPath() + "); it is not written to until an operator restores it or starts a new audit");
+		}
+	}
+
 	/** Reads several nodes atomically; a missing node is an {@link OpResult.ErrorResult} in its place. */
 	List<OpResult> read(List<Op> reads) {
 		try {
@@ -112,18 +145,22 @@ final class DepositNodes {
 	void startAudit(OpResult balance, BigDecimal openingBalance) {
 		List<Op> writes;
 		AuditOpening opening;
-		if (balance instanceof OpResult.GetDataResult found) {
-			opening = AuditOpening.of(Money.parse(found.getData(), this.depositPath), found.getStat().getVersion(),
-					found.getStat().getCzxid());
-			writes = List.of(Op.check(this.depositPath, opening.openingVersion()), create(this.auditPath, opening));
+		OpResult.GetDataResult existing = found(balance, this.depositPath);
+		if (existing != null) {
+			if (existing.getStat().getVersion() == Snapshot.UNCONDITIONAL) {
+				throw atUnconditionalVersion(DepositException.Problem.CORRUPT_BALANCE, this.depositPath);
+			}
+			opening = AuditOpening.of(Money.parse(existing.getData(), this.depositPath), existing.getStat().getVersion());
+			writes = List.of(Op.check(this.depositPath, opening.openingVersion()), create(markerPath(), new byte[0]),
+					create(this.auditPath, opening));
 		}
 		else {
-			// created together: the balance node's creating transaction is the root's
-			opening = AuditOpening.of(openingBalance, 0, 0);
-			writes = List.of(create(this.depositPath, Money.encode(openingBalance)), create(this.auditPath, opening));
+			opening = AuditOpening.of(openingBalance, 0);
+			writes = List.of(create(this.depositPath, Money.encode(openingBalance)), create(markerPath(), new byte[0]),
+					create(this.auditPath, opening));
 		}
 		try {
-			if (balance instanceof OpResult.GetDataResult && this.secured) {
+			if (existing != null && this.secured) {
 				// a node created by zkCli is open to all: from now on only the customers may change it
 				connected().setACL(this.depositPath, this.acl, -1);
 			}
@@ -131,8 +168,14 @@ final class DepositNodes {
 			log.info("Audit of {} started: opening balance {} at version {}", this.depositPath,
 					Money.format(opening.openingBalance()), opening.openingVersion());
 		}
-		catch (KeeperException.NodeExistsException | KeeperException.BadVersionException
-				| KeeperException.NoNodeException ex) {
+		catch (KeeperException.NoNodeException ex) {
+			if (existing == null) {
+				throw new DepositException(DepositException.Problem.DEPOSIT_MISSING, "the parent of " + this.depositPath
+						+ " does not exist; the bank does not create it (zkCli.sh create " + parent() + ")", ex);
+			}
+			// the balance was deleted meanwhile: the caller reads again
+		}
+		catch (KeeperException.NodeExistsException | KeeperException.BadVersionException ex) {
 			// another customer started it, or the balance changed: the caller reads again
 		}
 		catch (KeeperException ex) {
@@ -152,20 +195,15 @@ final class DepositNodes {
 		return Op.create(path, data, this.acl, CreateMode.PERSISTENT);
 	}
 
-	/**
-	 * Fails unless the balance node is the one the audit started on (or the one a rollover
-	 * created): a node deleted and created again by anyone else is a replaced deposit, whose
-	 * value the audit cannot explain and the customers must not write to.
-	 */
-	void requireAudited(Stat balance, AuditOpening opening, Stat root) {
-		long expected = opening.depositCzxid(root.getMzxid());
-		if (balance.getCzxid() != expected) {
-			String message = "%s was deleted and created again (transaction 0x%x, the audit started on 0x%x) by "
-					+ "someone other than the customers; it is not written to until an operator restores it or starts "
-					+ "a new audit";
-			throw new DepositException(DepositException.Problem.DEPOSIT_REPLACED,
-					message.formatted(this.depositPath, balance.getCzxid(), expected));
-		}
+	private String parent() {
+		int slash = this.depositPath.lastIndexOf('/');
+		return (slash > 0) ? this.depositPath.substring(0, slash) : "/";
+	}
+
+	/** A node at version -1, which only someone other than the customers can leave there. */
+	static DepositException atUnconditionalVersion(DepositException.Problem problem, String path) {
+		return new DepositException(problem, path + " is at version -1, where ZooKeeper takes a versioned write for an "
+				+ "unconditional one; it is not written to until an operator recreates it");
 	}
 
 	static boolean isConnectionProblem(KeeperException ex) {

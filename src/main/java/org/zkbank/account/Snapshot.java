@@ -14,7 +14,7 @@ import java.math.BigDecimal;
  * @param totals the customer's audit entry
  * @param totalsVersion the entry node's version, {@link #NO_NODE} before the customer's first
  * commit
- * @param root the audit root, for a commit that rolls the balance node over
+ * @param root the audit root
  */
 public record Snapshot(BigDecimal balance, int version, long mzxid, CustomerTotals totals, long totalsVersion,
 		AuditRoot root) {
@@ -22,16 +22,33 @@ public record Snapshot(BigDecimal balance, int version, long mzxid, CustomerTota
 	/** The totals version of a customer whose audit node does not exist: outside the range of real versions. */
 	static final long NO_NODE = Long.MIN_VALUE;
 
-	/** The audit root's data and node version. */
-	public record AuditRoot(AuditOpening opening, int version) {
-	}
+	/**
+	 * The version at which ZooKeeper takes a versioned write for an unconditional one. The bank
+	 * never writes at it: a node at -2 is recreated instead of written ({@link #rollsOver}), and a
+	 * node found at -1 (which only someone else can leave) is reported and left alone.
+	 */
+	static final int UNCONDITIONAL = -1;
 
 	/**
-	 * Whether a node at this version must be recreated rather than written: a write from -2 would
-	 * leave it at -1, where ZooKeeper takes a versioned write for an unconditional one.
+	 * The audit root's data and node figures.
+	 * @param opening its data
+	 * @param version its data version, at which a rollover rewrites it
+	 * @param cversion how often an entry was created or deleted under it
+	 * @param entries how many entries it has
 	 */
+	public record AuditRoot(AuditOpening opening, int version, int cversion, int entries) {
+
+		/** Whether an entry was deleted since the given view of the root. */
+		boolean deletedSince(AuditRoot before) {
+			// each create adds one to both figures; each delete adds one to cversion and takes one from entries
+			return (this.cversion - before.cversion) - (this.entries - before.entries) > 0;
+		}
+
+	}
+
+	/** Whether a node at this version must be recreated rather than written: a write would leave it at -1. */
 	static boolean rollsOver(long version) {
-		return version == -2 || version == -1;
+		return version == UNCONDITIONAL - 1;
 	}
 
 }

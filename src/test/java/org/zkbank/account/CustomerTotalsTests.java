@@ -19,9 +19,9 @@ class CustomerTotalsTests {
 
 	@Test
 	void remembersTheLastCommitOfEachInstance() {
-		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(new BigDecimal("1.00"))), "a", 1)
-			.plus(List.of(Operation.withdraw(new BigDecimal("0.50"))), "b", 7)
-			.plus(List.of(Operation.deposit(new BigDecimal("2.00"))), "a", 2);
+		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(new BigDecimal("1.00"))), "a", 1, true)
+			.plus(List.of(Operation.withdraw(new BigDecimal("0.50"))), "b", 7, false)
+			.plus(List.of(Operation.deposit(new BigDecimal("2.00"))), "a", 2, false);
 
 		assertThat(totals.fate("a", 2, 3)).isEqualTo(Fate.APPLIED);
 		assertThat(totals.fate("a", 3, 4)).isEqualTo(Fate.NOT_APPLIED);
@@ -37,7 +37,7 @@ class CustomerTotalsTests {
 	@Test
 	void countsAGroupCommitAsOneCommitOfEachOfItsOperations() {
 		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(new BigDecimal("1.00")),
-				Operation.withdraw(new BigDecimal("0.25")), Operation.deposit(new BigDecimal("2.00"))), "a", 1);
+				Operation.withdraw(new BigDecimal("0.25")), Operation.deposit(new BigDecimal("2.00"))), "a", 1, true);
 
 		assertThat(totals.deposited()).isEqualByComparingTo("3.00");
 		assertThat(totals.withdrawn()).isEqualByComparingTo("0.25");
@@ -48,9 +48,9 @@ class CustomerTotalsTests {
 
 	@Test
 	void aForgottenInstanceIsNeverTakenForOneThatWasNotApplied() {
-		CustomerTotals totals = CustomerTotals.NONE.plus(ONE_CENT, "lost", 1);
+		CustomerTotals totals = CustomerTotals.NONE.plus(ONE_CENT, "lost", 1, true);
 		for (int i = 0; i < CustomerTotals.INSTANCES_KEPT; i++) {
-			totals = totals.plus(ONE_CENT, "instance" + i, 1);
+			totals = totals.plus(ONE_CENT, "instance" + i, 1, false);
 		}
 
 		assertThat(totals.instances()).hasSize(CustomerTotals.INSTANCES_KEPT).doesNotContainKey("lost");
@@ -62,11 +62,31 @@ class CustomerTotalsTests {
 
 	@Test
 	void readsBackFromItsJson() {
-		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(new BigDecimal("12.34"))), "a", 5);
+		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(new BigDecimal("12.34"))), "a", 5, true);
 
-		assertThat(AuditCodec.totals(AuditCodec.encode(totals), "/x")).isEqualTo(totals);
+		assertThat(AuditCodec.totals(AuditCodec.encode(totals), 0, "/x")).isEqualTo(totals);
 		assertThat(new String(AuditCodec.encode(totals))).isEqualTo("{\"deposited\":\"12.34\",\"withdrawn\":\"0\","
-				+ "\"operations\":1,\"commits\":1,\"instances\":{\"a\":{\"sequence\":5,\"commit\":1}},\"evictedThrough\":0}");
+				+ "\"operations\":1,\"commits\":1,\"instances\":{\"a\":{\"sequence\":5,\"commit\":1}},\"evictedThrough\":0,\"firstCommit\":1}");
+	}
+
+	@Test
+	void anEntryWrittenByAnyoneButItsCommitsIsCorrupt() {
+		CustomerTotals totals = CustomerTotals.NONE.plus(ONE_CENT, "a", 1, true).plus(ONE_CENT, "a", 2, false);
+
+		assertThat(AuditCodec.totals(AuditCodec.encode(totals), 1, "/x")).isEqualTo(totals);
+		assertThatExceptionOfType(DepositException.class)
+			.isThrownBy(() -> AuditCodec.totals(AuditCodec.encode(totals), 2, "/x"))
+			.withMessageContaining("someone else wrote it");
+	}
+
+	@Test
+	void writesAmountsAsPlainDecimalsThatItReadsBack() {
+		CustomerTotals tiny = CustomerTotals.NONE.plus(List.of(Operation.withdraw(new BigDecimal("1E-30"))), "a", 1,
+				true);
+
+		assertThat(new String(AuditCodec.encode(tiny), StandardCharsets.UTF_8))
+			.contains("\"withdrawn\":\"0.000000000000000000000000000001\"");
+		assertThat(AuditCodec.totals(AuditCodec.encode(tiny), 0, "/x")).isEqualTo(tiny);
 	}
 
 	@ParameterizedTest
@@ -74,20 +94,21 @@ class CustomerTotalsTests {
 			"\"0x10\"", "\" 1\"", "null" })
 	void acceptsOnlyAmountsThatMoneyAccepts(String deposited) {
 		byte[] json = ("{\"deposited\":" + deposited + ",\"withdrawn\":\"0\",\"operations\":1,\"commits\":1,"
-				+ "\"instances\":{},\"evictedThrough\":0}")
+				+ "\"instances\":{},\"evictedThrough\":0,\"firstCommit\":1}")
 			.getBytes(StandardCharsets.UTF_8);
 
-		assertThatExceptionOfType(DepositException.class).isThrownBy(() -> AuditCodec.totals(json, "/x"))
+		assertThatExceptionOfType(DepositException.class).isThrownBy(() -> AuditCodec.totals(json, 0, "/x"))
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT));
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "", "[]", "\"text\"", "{\"deposited\":\"1\"}",
 			"{\"deposited\":\"1\",\"withdrawn\":\"0\",\"operations\":1,\"commits\":1,\"instances\":{\"a\":{\"sequence\":1,\"commit\":9}},\"evictedThrough\":0}",
-			"{\"deposited\":\"1\",\"withdrawn\":\"0\",\"operations\":1e999,\"commits\":1,\"instances\":{},\"evictedThrough\":0}" })
+			"{\"deposited\":\"1\",\"withdrawn\":\"0\",\"operations\":1e999,\"commits\":1,\"instances\":{},\"evictedThrough\":0,\"firstCommit\":1}",
+			"{\"deposited\":\"1\",\"withdrawn\":\"0\",\"operations\":1,\"commits\":1,\"instances\":{},\"evictedThrough\":0,\"firstCommit\":1,\"extra\":1}" })
 	void reportsEveryOtherContentAsCorrupt(String json) {
 		assertThatExceptionOfType(DepositException.class)
-			.isThrownBy(() -> AuditCodec.totals(json.getBytes(StandardCharsets.UTF_8), "/x"))
+			.isThrownBy(() -> AuditCodec.totals(json.getBytes(StandardCharsets.UTF_8), 0, "/x"))
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT));
 	}
 

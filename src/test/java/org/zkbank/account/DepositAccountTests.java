@@ -246,7 +246,7 @@ class DepositAccountTests {
 	void reportsADepositDeletedAfterTheAuditStartedAndDoesNotRecreateIt() throws Exception {
 		DepositAccount alice = account("Alice");
 		Snapshot before = alice.read();
-		this.zkCli.delete().forPath(this.properties.depositPath());
+		this.zkCli.delete().deletingChildrenIfNeeded().forPath(this.properties.depositPath());
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.DEPOSIT_MISSING));
@@ -259,7 +259,7 @@ class DepositAccountTests {
 	void reportsADepositDeletedAndCreatedAgainAndNeverWritesToIt() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		this.zkCli.delete().forPath(this.properties.depositPath());
+		this.zkCli.delete().deletingChildrenIfNeeded().forPath(this.properties.depositPath());
 		this.zkCli.create().forPath(this.properties.depositPath(), bytes("5000000"));
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)

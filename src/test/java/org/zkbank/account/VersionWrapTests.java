@@ -23,11 +23,13 @@ import org.zkbank.support.TransactionLogOracle;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * A node's data version is a 32-bit counter: after 2^31 writes it goes negative, and at -1 a
  * versioned write would be unconditional. The server's data tree is set to those versions
- * directly, before the audit starts, as if the writes had been made.
+ * directly, as if the writes had been made: the balance before the audit starts, so that the
+ * audit stays exact.
  */
 class VersionWrapTests {
 
@@ -54,8 +56,36 @@ class VersionWrapTests {
 	}
 
 	@Test
-	void atVersionMinusOneTwoCustomersFromTheSameBalanceConflictInsteadOfBothWriting() throws Exception {
+	void aBalanceAtVersionMinusOneIsReportedAndNeverWritten() throws Exception {
 		startAt(-1);
+		DepositAccount alice = account("Alice");
+
+		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
+			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_BALANCE))
+			.withMessageContaining("version -1");
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("100.00")), null).outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(this.zkCli.getData().forPath(this.properties.depositPath())).asString(StandardCharsets.UTF_8)
+			.isEqualTo("1000");
+	}
+
+	@Test
+	void anAuditRootAtVersionMinusOneIsReportedAndNeverWritten() throws Exception {
+		startAt(-2);
+		DepositAccount alice = account("Alice");
+		alice.read();
+		this.server.setVersion(this.properties.auditPath(), -1);
+
+		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
+			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT))
+			.withMessageContaining("version -1");
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("100.00")), null).outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(this.zkCli.getData().forPath(this.properties.depositPath())).asString(StandardCharsets.UTF_8)
+			.isEqualTo("1000");
+	}
+
+	@Test
+	void atVersionMinusTwoTwoCustomersFromTheSameBalanceConflictInsteadOfBothWriting() throws Exception {
+		startAt(-2);
 		DepositAccount alice = account("Alice");
 		DepositAccount bob = account("Bob");
 		Snapshot aliceRead = alice.read();
@@ -73,16 +103,37 @@ class VersionWrapTests {
 	}
 
 	@Test
-	void anAuditEntryAtVersionMinusOneIsRecreatedNotRetriedForever() throws Exception {
+	void anAuditEntryAtVersionMinusTwoIsRecreatedByTheCommitInOneAttempt() throws Exception {
 		DepositAccount alice = account("Alice");
 		record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
-		this.server.setVersion(this.properties.auditPath() + "/Alice", -1);
+		String entry = this.properties.auditPath() + "/Alice";
+		long commits = 1 + Integer.toUnsignedLong(-2); // the commits that would leave the node at -2
+		String totals = new String(this.zkCli.getData().forPath(entry), StandardCharsets.UTF_8)
+			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
+		this.server.setData(entry, totals.getBytes(StandardCharsets.UTF_8), -2);
 
-		CommitResult result = record(alice.commit(Operation.deposit(new BigDecimal("2.00")), alice.read()));
+		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("2.00")), alice.read());
 
 		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(result.attempts()).isEqualTo(1);
-		assertThat(verify().customers().get("Alice").deposited()).isEqualByComparingTo("3.00");
+		Snapshot after = alice.read();
+		assertThat(after.totalsVersion()).isZero();
+		assertThat(after.totals().firstCommit()).isEqualTo(commits + 1);
+		assertThat(after.totals().deposited()).isEqualByComparingTo("3.00");
+	}
+
+	@Test
+	void anAuditEntryAtVersionMinusOneIsReportedAndNeverWritten() throws Exception {
+		DepositAccount alice = account("Alice");
+		record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
+		String entry = this.properties.auditPath() + "/Alice";
+		byte[] before = this.zkCli.getData().forPath(entry);
+		this.server.setVersion(entry, -1);
+
+		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
+			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT));
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("2.00")), null).outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(this.zkCli.getData().forPath(entry)).isEqualTo(before);
 	}
 
 	@ParameterizedTest(name = "from version {0}")

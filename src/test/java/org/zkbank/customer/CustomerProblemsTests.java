@@ -88,7 +88,7 @@ class CustomerProblemsTests {
 	void aDepositDeletedAfterTheAuditStartedIsReportedAndNotRecreated() throws Exception {
 		Customer alice = start();
 		await().until(() -> operations() > 0);
-		this.zkCli.delete().forPath("/bank_deposit");
+		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
 
 		await().until(() -> alice.problem() != null && alice.problem().problem() == Problem.DEPOSIT_MISSING);
 		Thread.sleep(200);
@@ -175,7 +175,7 @@ class CustomerProblemsTests {
 		Customer customer = start();
 		await().atMost(Duration.ofSeconds(30)).until(() -> operations() >= 5);
 
-		this.zkCli.delete().forPath("/bank_deposit");
+		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
 		this.zkCli.create().forPath("/bank_deposit", bytes("5000000"));
 
 		await().atMost(Duration.ofSeconds(30))

@@ -106,7 +106,7 @@ class BankEndpointTests {
 
 	@Test
 	void aReplacedDepositIsNotConservedWithItsReason() throws Exception {
-		this.zkCli.delete().forPath("/bank_deposit");
+		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
 		this.zkCli.create().forPath("/bank_deposit", "1010.00".getBytes(StandardCharsets.UTF_8));
 
 		WebEndpointResponse<Object> response = this.endpoint.audit();

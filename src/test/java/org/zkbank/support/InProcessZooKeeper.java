@@ -54,6 +54,14 @@ public final class InProcessZooKeeper implements AutoCloseable {
 		}
 	}
 
+	/** Sets a node's data and version at once, as if it had been written that many times. */
+	public void setData(String path, byte[] data, int version) throws Exception {
+		this.server.getZKDatabase()
+			.getDataTree()
+			.setData(path, data, version, this.server.getZKDatabase().getDataTreeLastProcessedZxid(),
+					System.currentTimeMillis());
+	}
+
 	@Override
 	public void close() throws IOException {
 		this.connections.shutdown();
