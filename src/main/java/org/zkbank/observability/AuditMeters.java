@@ -42,11 +42,13 @@ class AuditMeters implements MeterBinder {
 	public void bindTo(MeterRegistry registry) {
 		Gauge.builder("bank.audit.conserved", this, (meters) -> meters.verdict().conserved())
 			.description("1 if balance = opening + deposits - withdrawals and every write was audited, else 0")
+			.strongReference(true)
 			.register(registry);
 		for (DepositException.Problem problem : DepositException.Problem.values()) {
 			Gauge.builder("bank.audit.problem", this, (meters) -> (meters.verdict().problem() == problem) ? 1 : 0)
 				.description("1 while the audit cannot be computed for this reason")
 				.tag("problem", problem.name().toLowerCase(Locale.ROOT))
+				.strongReference(true)
 				.register(registry);
 		}
 	}
