@@ -21,5 +21,6 @@ if [ ! -d scripts/browser/node_modules/puppeteer-core ]; then
   echo "browser: installing puppeteer-core into scripts/browser/node_modules"
   (cd scripts/browser && npm install --no-audit --no-fund --silent)
 fi
-mkdir -p "$2"
-node scripts/browser/check-live.js "$@"
+url=$1 shots=$2; shift 2
+mkdir -p "$shots"
+node scripts/browser/check-live.js "$url" "$(realpath "$shots")" "$@"
