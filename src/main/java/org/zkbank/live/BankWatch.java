@@ -1,60 +1,63 @@
 package org.zkbank.live;
 
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
 
 import org.springframework.context.SmartLifecycle;
 
-import org.zkbank.account.AuditOpening;
-import org.zkbank.account.BankProperties;
-import org.zkbank.account.CustomerTotals;
+import org.zkbank.account.DepositAudit;
+import org.zkbank.account.DepositException;
 
 /**
- * The one watch of this instance on the deposit: a {@link CuratorCache} on the balance node and
- * one on the audit nodes, feeding the {@link Ledger}. ZooKeeper pushes every change; the caches
- * read each changed node once, whatever the number of pages open. Read-only.
+ * The one watch of this instance on the deposit. A persistent ZooKeeper watch on the balance
+ * node tells of every write, including a foreign one; each write of an audited commit changes
+ * the balance node too. On a change, one thread audits the deposit ({@link DepositAudit}: one
+ * consistent read of the balance and every audit entry) and hands the result to the
+ * {@link Ledger}: at most one read in flight and at most one every
+ * {@code bank.live.audit-interval}, so the reads neither follow the commit rate nor the number
+ * of pages open. Changes during a read are covered by the next one. Read-only.
+ * <p>
+ * Curator's {@code CuratorCache} was the first choice and was measured: it reads each changed
+ * node once per change, two reads per commit, which cost the customers a quarter to a third of
+ * their throughput on 2 cores (BENCHMARKS.md).
  */
-final class BankWatch implements SmartLifecycle, ConnectionStateListener {
+final class BankWatch implements SmartLifecycle, ConnectionStateListener, Watcher {
 
-	private static final Logger log = LoggerFactory.getLogger(BankWatch.class);
-
-	private static final Pattern PLAIN_DECIMAL = Pattern.compile("[0-9]{1,30}(\\.[0-9]{1,30})?");
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	/** How long to wait before auditing again while the deposit cannot be audited. */
+	private static final Duration RETRY = Duration.ofSeconds(1);
 
 	private final CuratorFramework client;
 
 	private final String depositPath;
 
-	private final String auditPath;
+	private final DepositAudit audit;
 
 	private final Ledger ledger;
 
+	private final Duration interval;
+
+	private final Semaphore changed = new Semaphore(0);
+
 	private volatile String connection = "CONNECTING";
-
-	private CuratorCache deposit;
-
-	private CuratorCache audit;
 
 	private volatile boolean running;
 
-	BankWatch(CuratorFramework client, BankProperties properties, Ledger ledger) {
+	private Thread reader;
+
+	BankWatch(CuratorFramework client, String depositPath, DepositAudit audit, Ledger ledger, Duration interval) {
 		this.client = client;
-		this.depositPath = properties.depositPath();
-		this.auditPath = properties.auditPath();
+		this.depositPath = depositPath;
+		this.audit = audit;
 		this.ledger = ledger;
+		this.interval = interval;
 	}
 
 	/** Whether this instance reaches ZooKeeper now. */
@@ -68,38 +71,46 @@ final class BankWatch implements SmartLifecycle, ConnectionStateListener {
 	}
 
 	@Override
+	public void process(WatchedEvent event) {
+		if (event.getType() != Event.EventType.None) {
+			this.changed.release();
+		}
+	}
+
+	@Override
 	public void stateChanged(CuratorFramework client, ConnectionState state) {
 		this.connection = state.name();
+		if (state.isConnected()) {
+			watch(); // a new session after an expiry has no watch yet; in the same session it is kept
+			this.changed.release();
+		}
 	}
 
 	@Override
 	public void start() {
-		this.connection = connected() ? ConnectionState.CONNECTED.name() : "CONNECTING";
-		this.client.getConnectionStateListenable().addListener(this);
-		this.deposit = CuratorCache.build(this.client, this.depositPath);
-		this.deposit.listenable()
-			.addListener(CuratorCacheListener.builder()
-				.forCreatesAndChanges((before, node) -> balance(node))
-				.forDeletes((node) -> {
-					if (node.getPath().equals(this.depositPath)) {
-						this.ledger.balanceProblem(this.depositPath + " was deleted");
-					}
-				})
-				.build());
-		this.audit = CuratorCache.build(this.client, this.auditPath);
-		this.audit.listenable()
-			.addListener(CuratorCacheListener.builder().forCreatesAndChanges((before, node) -> audit(node)).build());
-		this.deposit.start();
-		this.audit.start();
 		this.running = true;
+		this.client.getConnectionStateListenable().addListener(this);
+		if (connected()) {
+			this.connection = ConnectionState.CONNECTED.name();
+			watch();
+		}
+		this.changed.release(); // the first audit
+		this.reader = new Thread(this::read, "live-watch");
+		this.reader.setDaemon(true);
+		this.reader.start();
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
 		this.client.getConnectionStateListenable().removeListener(this);
-		this.audit.close();
-		this.deposit.close();
+		this.reader.interrupt();
+		try {
+			this.client.watchers().remove(this).ofType(WatcherType.Any).locally().forPath(this.depositPath);
+		}
+		catch (Exception ex) {
+			// the session is closing anyway
+		}
 	}
 
 	@Override
@@ -107,37 +118,40 @@ final class BankWatch implements SmartLifecycle, ConnectionStateListener {
 		return this.running;
 	}
 
-	private void balance(ChildData node) {
-		if (!node.getPath().equals(this.depositPath)) {
-			return;
+	private void watch() {
+		try {
+			this.client.watchers().add().withMode(AddWatchMode.PERSISTENT).inBackground().usingWatcher(this)
+				.forPath(this.depositPath);
 		}
-		String text = (node.getData() != null) ? new String(node.getData(), StandardCharsets.UTF_8) : "";
-		if (!PLAIN_DECIMAL.matcher(text).matches()) {
-			this.ledger.balanceProblem(this.depositPath + " does not hold a valid amount");
-			return;
+		catch (Exception ex) {
+			// not connected: done again when the connection comes back
 		}
-		this.ledger.balance(node.getStat().getVersion(), node.getStat().getMzxid(), new BigDecimal(text));
 	}
 
-	private void audit(ChildData node) {
-		try {
-			if (node.getPath().equals(this.auditPath)) {
-				AuditOpening opening = JSON.readValue(node.getData(), AuditOpening.class);
-				if (opening != null && opening.openingBalance() != null) {
-					this.ledger.opening(opening.openingBalance(), opening.openingVersion());
+	private void read() {
+		boolean failed = false;
+		long last = System.nanoTime() - this.interval.toNanos();
+		while (this.running) {
+			try {
+				if (!this.changed.tryAcquire(RETRY.toMillis(), TimeUnit.MILLISECONDS) && !failed) {
+					continue;
 				}
-			}
-			else if (node.getPath().startsWith(this.auditPath + "/")) {
-				CustomerTotals totals = JSON.readValue(node.getData(), CustomerTotals.class);
-				if (totals != null && totals.deposited() != null && totals.withdrawn() != null) {
-					this.ledger.totals(node.getPath().substring(this.auditPath.length() + 1),
-							node.getStat().getMzxid(), totals);
+				long wait = last + this.interval.toNanos() - System.nanoTime();
+				if (wait > 0) {
+					TimeUnit.NANOSECONDS.sleep(wait);
 				}
+				this.changed.drainPermits(); // this read covers every change so far
+				last = System.nanoTime();
+				this.ledger.audited(this.audit.report());
+				failed = false;
 			}
-		}
-		catch (JacksonException ex) {
-			// the audit reports it; the page shows the audit's problem
-			log.debug("Unreadable audit node {}", node.getPath(), ex);
+			catch (DepositException ex) {
+				this.ledger.auditFailed(ex.getMessage());
+				failed = true;
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
 		}
 	}
 

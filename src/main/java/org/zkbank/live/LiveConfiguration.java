@@ -18,16 +18,16 @@ class LiveConfiguration {
 		return new Ledger(properties.history(), properties.feed());
 	}
 
-	/** Watches through the application's shared ZooKeeper session. */
+	/** Watches and audits through the application's shared ZooKeeper session. */
 	@Bean
-	BankWatch bankWatch(CuratorFramework client, BankProperties bank, Ledger ledger) {
-		return new BankWatch(client, bank, ledger);
+	BankWatch bankWatch(CuratorFramework client, BankProperties bank, DepositAudit audit, Ledger ledger,
+			LiveProperties properties) {
+		return new BankWatch(client, bank.depositPath(), audit, ledger, properties.auditInterval());
 	}
 
 	@Bean
-	LiveStream liveStream(Ledger ledger, BankWatch watch, DepositAudit audit, MeterRegistry registry,
-			LiveProperties properties) {
-		return new LiveStream(ledger, watch, audit, new ContentionMeters(registry), properties);
+	LiveStream liveStream(Ledger ledger, BankWatch watch, MeterRegistry registry, LiveProperties properties) {
+		return new LiveStream(ledger, watch, new ContentionMeters(registry), properties);
 	}
 
 }

@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param pushInterval the shortest time between two updates sent to one page: updates that come
  * faster are merged into the next one
  * @param auditInterval the shortest time between two audits ({@code DepositAudit}, one
- * ZooKeeper read) that the watched nodes' changes trigger, whatever the number of pages
+ * consistent ZooKeeper read) that changes of the balance node trigger, whatever the commit rate
+ * and the number of pages
  * @param history balance versions the chart keeps
  * @param feed commits the feed keeps
  * @param maxViewers open pages at once; more are answered 503. Each costs at most one pending
@@ -27,7 +28,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("bank.live")
 @Validated
 record LiveProperties(@DefaultValue("100ms") @NotNull @DurationMin(millis = 10) Duration pushInterval,
-		@DefaultValue("500ms") @NotNull @DurationMin(millis = 10) Duration auditInterval,
+		@DefaultValue("100ms") @NotNull @DurationMin(millis = 10) Duration auditInterval,
 		@DefaultValue("500") @Min(10) @Max(100_000) int history, @DefaultValue("40") @Min(1) @Max(1_000) int feed,
 		@DefaultValue("32") @Min(1) @Max(1_024) int maxViewers,
 		@DefaultValue("10m") @NotNull @DurationMin(seconds = 1) Duration streamTimeout) {

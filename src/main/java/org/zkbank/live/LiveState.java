@@ -11,13 +11,13 @@ import org.zkbank.account.AuditReport;
  *
  * @param connected whether this instance reaches ZooKeeper now
  * @param connection the last connection state Curator reported
- * @param deposit what the watch and the audit know of the deposit
+ * @param deposit what the audits of the deposit showed
  * @param contention this instance's customers' meters
  */
 record LiveState(boolean connected, String connection, Deposit deposit, List<Contention> contention) {
 
 	/**
-	 * @param opening the balance the audit started from, {@code null} before it is known
+	 * @param opening the balance the audit started from, {@code null} before the first audit
 	 * @param points balance versions seen, oldest first
 	 * @param commits the latest commits, newest first
 	 * @param customers every customer name of the audit, sorted: a page gives each its colour by
@@ -25,22 +25,26 @@ record LiveState(boolean connected, String connection, Deposit deposit, List<Con
 	 * @param audit the last audit, as {@code GET /actuator/bank} answers it; {@code null} before
 	 * the first
 	 * @param auditProblem why the last audit failed, {@code null} when it succeeded
-	 * @param watchProblem what is wrong with the balance node, {@code null} when nothing is
 	 */
-	record Deposit(Ledger.Opening opening, List<Point> points, List<Commit> commits, List<String> customers,
-			AuditReport audit, String auditProblem, String watchProblem) {
+	record Deposit(Opening opening, List<Point> points, List<Commit> commits, List<String> customers,
+			AuditReport audit, String auditProblem) {
 	}
 
-	/** One version of the balance node; {@code customer} is who committed it, when known. */
+	/** The balance the audit started from. */
+	record Opening(int version, String balance) {
+	}
+
+	/** One version of the balance node; {@code customer} is who committed it, when one customer did. */
 	record Point(int version, String balance, String customer, Ledger.Kind kind) {
 	}
 
 	/**
-	 * One entry of the feed: a commit (what the customer's audit entry moved: net, deposited,
-	 * withdrawn, in how many operations and writes) or an unexplained write. {@code version} and
-	 * {@code balance} are {@code null} when the watch skipped that version.
+	 * One entry of the feed: what a customer's commits moved between two audits (net, deposited,
+	 * withdrawn, in how many operations and commits), or writes no audited commit explains.
+	 * {@code from} = {@code to} when the version moved by one; {@code balance} is the balance at
+	 * {@code to}.
 	 */
-	record Commit(Integer version, String customer, Ledger.Kind kind, String net, String deposited, String withdrawn,
+	record Commit(int from, int to, String customer, Ledger.Kind kind, String net, String deposited, String withdrawn,
 			long operations, long commits, String balance) {
 	}
 

@@ -22,14 +22,11 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-import org.zkbank.account.DepositAudit;
-import org.zkbank.account.DepositException;
 
 /**
  * Publishes the live state to every open page. One thread ticks every
- * {@code bank.live.push-interval}: it audits when the watched nodes changed (at most every
- * {@code bank.live.audit-interval}, one ZooKeeper read however many pages are open), builds the
- * state once when something changed, and hands it to each page. A page keeps only the newest
+ * {@code bank.live.push-interval}: when the ledger, the meters or the connection changed, it
+ * builds the state once and hands it to each page; it never reads ZooKeeper. A page keeps only the newest
  * state not yet sent, and at most one thread sends to it, so a slow or vanished browser costs one
  * pending update and one blocked thread, never a growing queue.
  */
@@ -44,8 +41,6 @@ final class LiveStream implements SmartLifecycle {
 
 	private final BankWatch watch;
 
-	private final DepositAudit audit;
-
 	private final ContentionMeters meters;
 
 	private final LiveProperties properties;
@@ -58,20 +53,13 @@ final class LiveStream implements SmartLifecycle {
 
 	private ThreadPoolExecutor senders;
 
-	private long auditedSequence = -1;
-
-	private long nextAudit;
-
-	private boolean wasConnected;
-
 	private Object lastKey;
 
 	private volatile String latest;
 
-	LiveStream(Ledger ledger, BankWatch watch, DepositAudit audit, ContentionMeters meters, LiveProperties properties) {
+	LiveStream(Ledger ledger, BankWatch watch, ContentionMeters meters, LiveProperties properties) {
 		this.ledger = ledger;
 		this.watch = watch;
-		this.audit = audit;
 		this.meters = meters;
 		this.properties = properties;
 	}
@@ -133,16 +121,9 @@ final class LiveStream implements SmartLifecycle {
 		return this.ticker != null && !this.ticker.isShutdown();
 	}
 
-	/** Before the watch stops and after it starts. */
-	@Override
-	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 1;
-	}
-
 	private void tick() {
 		try {
 			boolean connected = this.watch.connected();
-			auditIfChanged(connected);
 			List<LiveState.Contention> contention = this.meters.snapshot();
 			Object key = List.of(this.ledger.sequence(), contention, connected, this.watch.connection());
 			if (key.equals(this.lastKey)) {
@@ -160,24 +141,6 @@ final class LiveStream implements SmartLifecycle {
 		}
 		catch (RuntimeException ex) {
 			// the next tick tries again; a failing tick must not end the schedule
-		}
-	}
-
-	private void auditIfChanged(boolean connected) {
-		long sequence = this.ledger.sequence();
-		boolean reconnected = connected && !this.wasConnected;
-		this.wasConnected = connected;
-		long now = System.nanoTime();
-		if (!connected || (sequence == this.auditedSequence && !reconnected) || now - this.nextAudit < 0) {
-			return;
-		}
-		this.auditedSequence = sequence;
-		this.nextAudit = now + this.properties.auditInterval().toNanos();
-		try {
-			this.ledger.audited(this.audit.report());
-		}
-		catch (DepositException ex) {
-			this.ledger.auditFailed(ex.getMessage());
 		}
 	}
 
