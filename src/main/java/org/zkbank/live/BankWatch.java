@@ -7,27 +7,29 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
-import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
 
 import org.springframework.context.SmartLifecycle;
 
+import org.zkbank.account.AuditReport;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositException;
 
 /**
- * The one watch of this instance on the deposit. A persistent ZooKeeper watch on the balance
- * node tells of every write, including a foreign one; each write of an audited commit changes
- * the balance node too. On a change, one thread audits the deposit ({@link DepositAudit}: one
- * consistent read of the balance and every audit entry) and hands the result to the
- * {@link Ledger}: at most one read in flight and at most one every
- * {@code bank.live.audit-interval}, so the reads neither follow the commit rate nor the number
- * of pages open. Changes during a read are covered by the next one. Read-only.
+ * The one watch of this instance on the deposit. A ZooKeeper watch on the balance node tells of
+ * the next write, audited commit or foreign; then one thread audits the deposit
+ * ({@link DepositAudit}: one consistent read of the balance and every audit entry), hands the
+ * result to the {@link Ledger} and sets the watch again. At most one audit runs every
+ * {@code bank.live.audit-interval}, and the watch fires at most once per audit, so neither the
+ * reads nor the notifications follow the commit rate or the number of pages open. A write that
+ * lands between the audit and the new watch is seen by the version the watch is set at.
+ * Read-only.
  * <p>
  * Curator's {@code CuratorCache} was the first choice and was measured: it reads each changed
  * node once per change, two reads per commit, which cost the customers a quarter to a third of
- * their throughput on 2 cores (BENCHMARKS.md).
+ * their throughput on 2 cores. A persistent watch still sent one notification per commit.
  */
 final class BankWatch implements SmartLifecycle, ConnectionStateListener, Watcher {
 
@@ -81,8 +83,7 @@ final class BankWatch implements SmartLifecycle, ConnectionStateListener, Watche
 	public void stateChanged(CuratorFramework client, ConnectionState state) {
 		this.connection = state.name();
 		if (state.isConnected()) {
-			watch(); // a new session after an expiry has no watch yet; in the same session it is kept
-			this.changed.release();
+			this.changed.release(); // audit, and watch again: a new session after an expiry has no watch
 		}
 	}
 
@@ -92,7 +93,6 @@ final class BankWatch implements SmartLifecycle, ConnectionStateListener, Watche
 		this.client.getConnectionStateListenable().addListener(this);
 		if (connected()) {
 			this.connection = ConnectionState.CONNECTED.name();
-			watch();
 		}
 		this.changed.release(); // the first audit
 		this.reader = new Thread(this::read, "live-watch");
@@ -105,12 +105,6 @@ final class BankWatch implements SmartLifecycle, ConnectionStateListener, Watche
 		this.running = false;
 		this.client.getConnectionStateListenable().removeListener(this);
 		this.reader.interrupt();
-		try {
-			this.client.watchers().remove(this).ofType(WatcherType.Any).locally().forPath(this.depositPath);
-		}
-		catch (Exception ex) {
-			// the session is closing anyway
-		}
 	}
 
 	@Override
@@ -118,13 +112,16 @@ final class BankWatch implements SmartLifecycle, ConnectionStateListener, Watche
 		return this.running;
 	}
 
-	private void watch() {
+	/** Watches the balance node for its next change; signals at once if it moved since the audit. */
+	private void watch(int auditedVersion) {
 		try {
-			this.client.watchers().add().withMode(AddWatchMode.PERSISTENT).inBackground().usingWatcher(this)
-				.forPath(this.depositPath);
+			Stat stat = this.client.checkExists().usingWatcher(this).forPath(this.depositPath);
+			if (stat == null || stat.getVersion() != auditedVersion) {
+				this.changed.release();
+			}
 		}
 		catch (Exception ex) {
-			// not connected: done again when the connection comes back
+			// not connected: the reconnection signals an audit, which watches again
 		}
 	}
 
@@ -142,7 +139,9 @@ final class BankWatch implements SmartLifecycle, ConnectionStateListener, Watche
 				}
 				this.changed.drainPermits(); // this read covers every change so far
 				last = System.nanoTime();
-				this.ledger.audited(this.audit.report());
+				AuditReport report = this.audit.report();
+				this.ledger.audited(report);
+				watch(report.version());
 				failed = false;
 			}
 			catch (DepositException ex) {

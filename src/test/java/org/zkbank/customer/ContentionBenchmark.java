@@ -239,10 +239,11 @@ public final class ContentionBenchmark {
 			String connect = server.getConnectString();
 			for (int clients : clientCounts) {
 				bankCommits(connect, clients, 1); // warm-up, not measured: the first row would pay for the JIT
-				double baseline = Double.NaN;
-				for (int pages : pageCounts) {
-					LiveRow row = liveRow(connect, clients, pages);
-					baseline = (pages < 0) ? row.median() : baseline;
+				List<LiveRow> rows = liveRows(connect, clients, pageCounts);
+				double baseline = rows.get(0).median();
+				for (int i = 0; i < rows.size(); i++) {
+					LiveRow row = rows.get(i);
+					int pages = pageCounts[i];
 					System.err.printf(Locale.ROOT, "live page: %2d customers, %-26s %,9.0f ops/s, %,.0f requests/s%n",
 							clients, row.label(), row.median(), row.requestsPerSecond());
 					table.append(String.format(Locale.ROOT, "| %d | %s | %,.0f | %,.0f–%,.0f | %s | %s | %s | %s | %s |%n",
@@ -261,7 +262,8 @@ public final class ContentionBenchmark {
 				+ Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
 				+ ", in-process server: zk-bank commits (one operation per commit, no pauses) while one instance of the "
 				+ "application watches the same deposit for its live page, and pages hold its event stream open. "
-				+ "Median of " + this.repeats + " runs of " + this.duration.toSeconds() + " s per row. "
+				+ "Median of " + this.repeats + " runs of " + this.duration.toSeconds() + " s per row; the runs of the four "
+				+ "rows of a customer count take turns. "
 				+ "`requests`: what the watching instance's ZooKeeper session sent, as the server counts them "
 				+ "(`cons`); its own customer never operates, so these are the watch's reads, the audits and pings.\n\n"
 				+ "| customers | watching instance | committed/s (median) | spread | vs no instance | requests/s of the instance | requests per commit | updates/s per page | KB/s per page |\n"
@@ -280,33 +282,65 @@ public final class ContentionBenchmark {
 		}
 	}
 
-	private LiveRow liveRow(String connect, int clients, int pages) throws Exception {
-		BankProperties bank = bank(DEPOSIT_PREFIX + nodes.incrementAndGet());
-		List<LiveRun> runs = new ArrayList<>();
-		try (LivePageLoad load = (pages < 0) ? null : new LivePageLoad(connect, bank.depositPath(), pages)) {
+	/**
+	 * The rows of one client count: with no instance watching, and with one watching and 0, 1 and
+	 * 10 pages open. The runs of the four take turns, so that a machine that slows down or speeds
+	 * up during the measurement weighs on all of them alike.
+	 */
+	private List<LiveRow> liveRows(String connect, int clients, int[] pageCounts) throws Exception {
+		List<LivePageLoad> loads = new ArrayList<>();
+		List<List<LiveRun>> runs = new ArrayList<>();
+		try {
+			for (int pages : pageCounts) {
+				String path = DEPOSIT_PREFIX + nodes.incrementAndGet();
+				loads.add((pages < 0) ? null : new LivePageLoad(connect, path, pages, bank(path)));
+				runs.add(new ArrayList<>());
+			}
 			for (int i = 0; i < this.repeats; i++) {
-				long requests = (load != null) ? load.requests() : 0;
-				long updates = (load != null) ? load.updates() : 0;
-				long bytes = (load != null) ? load.bytes() : 0;
-				long started = System.nanoTime();
-				Run run = bankCommits(connect, clients, 1, bank);
-				double seconds = (System.nanoTime() - started) / 1e9;
-				if (!run.conserved()) {
-					throw new IllegalStateException("the audit is not conserved with a live page watching");
+				for (int row = 0; row < pageCounts.length; row++) {
+					runs.get(row).add(liveRun(connect, clients, loads.get(row)));
 				}
-				runs.add((load == null) ? new LiveRun(run, 0, 0, 0, seconds)
-						: new LiveRun(run, load.requests() - requests,
-								(pages == 0) ? 0 : (load.updates() - updates) / (double) pages,
-								(pages == 0) ? 0 : (load.bytes() - bytes) / (double) pages, seconds));
 			}
 		}
-		String label = switch (pages) {
-			case -1 -> "none";
-			case 0 -> "watching, no page open";
-			case 1 -> "watching, 1 page open";
-			default -> "watching, " + pages + " pages open";
-		};
-		return new LiveRow(label, runs);
+		finally {
+			for (LivePageLoad load : loads) {
+				if (load != null) {
+					load.close();
+				}
+			}
+		}
+		List<LiveRow> rows = new ArrayList<>();
+		for (int row = 0; row < pageCounts.length; row++) {
+			int pages = pageCounts[row];
+			String label = switch (pages) {
+				case -1 -> "none";
+				case 0 -> "watching, no page open";
+				case 1 -> "watching, 1 page open";
+				default -> "watching, " + pages + " pages open";
+			};
+			rows.add(new LiveRow(label, runs.get(row)));
+		}
+		return rows;
+	}
+
+	/** One run of commits on the deposit the instance watches, or on a new one when none watches. */
+	private LiveRun liveRun(String connect, int clients, LivePageLoad load) throws Exception {
+		BankProperties bank = (load != null) ? load.bank() : bank(DEPOSIT_PREFIX + nodes.incrementAndGet());
+		long requests = (load != null) ? load.requests() : 0;
+		long updates = (load != null) ? load.updates() : 0;
+		long bytes = (load != null) ? load.bytes() : 0;
+		long started = System.nanoTime();
+		Run run = bankCommits(connect, clients, 1, bank);
+		double seconds = (System.nanoTime() - started) / 1e9;
+		if (!run.conserved()) {
+			throw new IllegalStateException("the audit is not conserved with a live page watching");
+		}
+		if (load == null) {
+			return new LiveRun(run, 0, 0, 0, seconds);
+		}
+		int pages = Math.max(1, load.pages());
+		return new LiveRun(run, load.requests() - requests, (load.updates() - updates) / (double) pages,
+				(load.bytes() - bytes) / (double) pages, seconds);
 	}
 
 	/** ZooKeeper requests of a watching instance over 10 s without commits, with no page and with 10. */
@@ -314,7 +348,8 @@ public final class ContentionBenchmark {
 		long[] requests = new long[2];
 		int[] pages = { 0, 10 };
 		for (int i = 0; i < 2; i++) {
-			try (LivePageLoad load = new LivePageLoad(connect, DEPOSIT_PREFIX + nodes.incrementAndGet(), pages[i])) {
+			String path = DEPOSIT_PREFIX + nodes.incrementAndGet();
+			try (LivePageLoad load = new LivePageLoad(connect, path, pages[i], bank(path))) {
 				Thread.sleep(2_000); // started, caches loaded, pages connected
 				long before = load.requests();
 				Thread.sleep(10_000);
