@@ -238,7 +238,6 @@ public final class ContentionBenchmark {
 		try (TestingServer server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, -1, 0), true)) {
 			String connect = server.getConnectString();
 			for (int clients : clientCounts) {
-				bankCommits(connect, clients, 1); // warm-up, not measured: the first row would pay for the JIT
 				List<LiveRow> rows = liveRows(connect, clients, pageCounts);
 				double baseline = rows.get(0).median();
 				for (int i = 0; i < rows.size(); i++) {
@@ -262,8 +261,8 @@ public final class ContentionBenchmark {
 				+ Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
 				+ ", in-process server: zk-bank commits (one operation per commit, no pauses) while one instance of the "
 				+ "application watches the same deposit for its live page, and pages hold its event stream open. "
-				+ "Median of " + this.repeats + " runs of " + this.duration.toSeconds() + " s per row; the runs of the four "
-				+ "rows of a customer count take turns. "
+				+ "Median of " + this.repeats + " runs of " + this.duration.toSeconds() + " s per row, after one run not "
+				+ "measured; the runs of the four rows of a customer count take turns, each row on a deposit of its own. "
 				+ "`requests`: what the watching instance's ZooKeeper session sent, as the server counts them "
 				+ "(`cons`); its own customer never operates, so these are the watch's reads, the audits and pings.\n\n"
 				+ "| customers | watching instance | committed/s (median) | spread | vs no instance | requests/s of the instance | requests per commit | updates/s per page | KB/s per page |\n"
@@ -289,16 +288,20 @@ public final class ContentionBenchmark {
 	 */
 	private List<LiveRow> liveRows(String connect, int clients, int[] pageCounts) throws Exception {
 		List<LivePageLoad> loads = new ArrayList<>();
+		List<BankProperties> banks = new ArrayList<>();
 		List<List<LiveRun>> runs = new ArrayList<>();
 		try {
 			for (int pages : pageCounts) {
-				String path = DEPOSIT_PREFIX + nodes.incrementAndGet();
-				loads.add((pages < 0) ? null : new LivePageLoad(connect, path, pages, bank(path)));
+				BankProperties bank = bank(DEPOSIT_PREFIX + nodes.incrementAndGet());
+				banks.add(bank);
+				loads.add((pages < 0) ? null : new LivePageLoad(connect, bank.depositPath(), pages));
 				runs.add(new ArrayList<>());
+				// not measured: the JIT, and every customer name in the audit (waits scale with their number)
+				bankCommits(connect, clients, 1, bank);
 			}
 			for (int i = 0; i < this.repeats; i++) {
 				for (int row = 0; row < pageCounts.length; row++) {
-					runs.get(row).add(liveRun(connect, clients, loads.get(row)));
+					runs.get(row).add(liveRun(connect, clients, banks.get(row), loads.get(row)));
 				}
 			}
 		}
@@ -323,9 +326,8 @@ public final class ContentionBenchmark {
 		return rows;
 	}
 
-	/** One run of commits on the deposit the instance watches, or on a new one when none watches. */
-	private LiveRun liveRun(String connect, int clients, LivePageLoad load) throws Exception {
-		BankProperties bank = (load != null) ? load.bank() : bank(DEPOSIT_PREFIX + nodes.incrementAndGet());
+	/** One run of commits on the deposit, which the given instance watches unless it is {@code null}. */
+	private LiveRun liveRun(String connect, int clients, BankProperties bank, LivePageLoad load) throws Exception {
 		long requests = (load != null) ? load.requests() : 0;
 		long updates = (load != null) ? load.updates() : 0;
 		long bytes = (load != null) ? load.bytes() : 0;
@@ -349,7 +351,7 @@ public final class ContentionBenchmark {
 		int[] pages = { 0, 10 };
 		for (int i = 0; i < 2; i++) {
 			String path = DEPOSIT_PREFIX + nodes.incrementAndGet();
-			try (LivePageLoad load = new LivePageLoad(connect, path, pages[i], bank(path))) {
+			try (LivePageLoad load = new LivePageLoad(connect, path, pages[i])) {
 				Thread.sleep(2_000); // started, caches loaded, pages connected
 				long before = load.requests();
 				Thread.sleep(10_000);

@@ -24,7 +24,6 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import org.zkbank.BankApplication;
-import org.zkbank.account.BankProperties;
 
 /**
  * For the benchmark: one instance of the application whose live page watches a deposit (its own
@@ -49,10 +48,7 @@ final class LivePageLoad implements AutoCloseable {
 
 	private final AtomicLong bytes = new AtomicLong();
 
-	private final BankProperties bank;
-
-	LivePageLoad(String connectString, String depositPath, int pages, BankProperties bank) throws Exception {
-		this.bank = bank;
+	LivePageLoad(String connectString, String depositPath, int pages) throws Exception {
 		this.app = new SpringApplicationBuilder(BankApplication.class).run("--spring.profiles.active=alice",
 				"--bank.customers=Viewer", "--bank.pace.interval-min=1h", "--bank.pace.interval-max=1h",
 				"--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
@@ -101,11 +97,6 @@ final class LivePageLoad implements AutoCloseable {
 	/** Bytes the open pages received so far, all pages together. */
 	long bytes() {
 		return this.bytes.get();
-	}
-
-	/** The deposit the instance watches, with the benchmark's settings. */
-	BankProperties bank() {
-		return this.bank;
 	}
 
 	int pages() {
