@@ -4,15 +4,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatException;
+import org.zkbank.support.StartupFailure;
 
 /** An invalid setting of the live page stops startup, and the report names the property. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -29,12 +26,7 @@ class LivePropertiesTests {
 			""")
 	void invalidSettingFailsFastNamingTheProperty(String argument, String property, String reason,
 			CapturedOutput output) {
-		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(PropertiesOnly.class)
-			.web(WebApplicationType.NONE)
-			.run(argument)
-			.close());
-
-		assertThat(output).contains("APPLICATION FAILED TO START").contains("Property: " + property).contains(reason);
+		StartupFailure.assertStartupFails(PropertiesOnly.class, argument, property, reason, output);
 	}
 
 	@Configuration(proxyBeanMethods = false)
