@@ -2,6 +2,8 @@ package org.zkbank.live;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -26,7 +29,11 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import org.zkbank.BankApplication;
 import org.zkbank.account.BankProperties;
@@ -61,7 +68,8 @@ class LivePageTests {
 	@BeforeEach
 	void start() throws Exception {
 		this.server = new TestingServer(true);
-		this.app = new SpringApplicationBuilder(BankApplication.class).run("--spring.profiles.active=alice",
+		this.app = new SpringApplicationBuilder(BankApplication.class, SmallSendBuffers.class).run(
+				"--spring.profiles.active=alice",
 				"--server.port=0", "--spring.cloud.zookeeper.connect-string=" + this.server.getConnectString(),
 				"--bank.pace.interval-min=1h", "--bank.pace.interval-max=1h");
 		CuratorFramework session = this.clients.connect(this.server.getConnectString());
@@ -148,6 +156,38 @@ class LivePageTests {
 	}
 
 	@Test
+	void aPageThatStopsReadingHoldsUpNoOtherAndIsDroppedOnceGone() throws Exception {
+		long sendingThreads = sendingThreads();
+		BlockingQueue<String> states = subscribe();
+		LiveStream stream = this.app.getBean(LiveStream.class);
+		Snapshot snapshot = this.dave.read();
+		try (Socket stalled = new Socket()) {
+			stalled.setReceiveBufferSize(2048); // with the server's small send buffers, its writes to it block soon
+			stalled.connect(new InetSocketAddress("127.0.0.1", uri("/").getPort()));
+			stalled.getOutputStream()
+				.write("GET /live/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+					.getBytes(StandardCharsets.US_ASCII)); // and never reads
+			long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+			int before = 0;
+			while (System.nanoTime() < until) {
+				snapshot = this.dave.commit(Operation.deposit(new BigDecimal("1.00")), snapshot).snapshot();
+				if (before == 0 && until - System.nanoTime() < TimeUnit.SECONDS.toNanos(3)) {
+					before = states.size(); // the last 3 s, when the stalled page's buffers are full
+				}
+			}
+			assertThat(states.size() - before).isGreaterThan(15); // about 10 a second still reach the reading page
+			assertThat(stream.viewers()).isEqualTo(2);
+			assertThat(sendingThreads()).isEqualTo(sendingThreads + 1); // one thread blocked on the stalled page
+		}
+		// the commits go on; the next write to the closed page fails, and it is dropped
+		long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+		while (stream.viewers() > 1 && System.nanoTime() < until) {
+			snapshot = this.dave.commit(Operation.deposit(new BigDecimal("1.00")), snapshot).snapshot();
+		}
+		assertThat(stream.viewers()).isEqualTo(1);
+	}
+
+	@Test
 	void servesThePageAndItsChartLibraryFromTheJar() throws Exception {
 		HttpResponse<String> page = get("/");
 		assertThat(page.statusCode()).isEqualTo(200);
@@ -157,6 +197,28 @@ class LivePageTests {
 		assertThat(library.statusCode()).isEqualTo(200);
 		assertThat(library.body()).contains("uPlot");
 		assertThat(get("/webjars/uplot/dist/uPlot.min.css").statusCode()).isEqualTo(200);
+	}
+
+	/** Threads writing to a page's socket now. */
+	private static long sendingThreads() {
+		return Thread.getAllStackTraces()
+			.entrySet()
+			.stream()
+			.filter((thread) -> thread.getKey().getName().equals("live-send") && Stream.of(thread.getValue())
+				.anyMatch((frame) -> frame.getClassName().startsWith("org.apache.tomcat") && frame.getMethodName().toLowerCase(Locale.ROOT).contains("write")))
+			.count();
+	}
+
+	/** Small socket send buffers, so that a page that does not read blocks the server's writes within seconds. */
+	@Configuration(proxyBeanMethods = false)
+	static class SmallSendBuffers {
+
+		@Bean
+		WebServerFactoryCustomizer<TomcatServletWebServerFactory> smallSendBuffers() {
+			return (factory) -> factory
+				.addConnectorCustomizers((connector) -> connector.setProperty("socket.txBufSize", "8192"));
+		}
+
 	}
 
 	/** Opens the page's event stream; each state it sends is put in the returned queue as it comes. */
