@@ -7,13 +7,17 @@
 #                              median of 3 runs of 5 s per row; writes BENCHMARKS.md (about 20 minutes)
 #   scripts/bench.sh --quick   in-process server only, one run of 1 s per row, one start of each
 #                              application for the footprint: a smoke run
+#   scripts/bench.sh --live    only the cost of the live page (in-process server, about 4 minutes):
+#                              commits with no instance watching, one watching, 1 and 10 pages open;
+#                              replaces that section of BENCHMARKS.md (the full run writes it too)
 # Every process it starts is stopped on exit, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/zookeeper.sh
 
-quick=false
+quick=false live=false
 [ "${1:-}" = "--quick" ] && quick=true
+[ "${1:-}" = "--live" ] && live=true
 work=$(mktemp -d)
 clean_up_on_exit "$work"
 
@@ -21,6 +25,11 @@ clean_up_on_exit "$work"
 ./mvnw --batch-mode --no-transfer-progress -q dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$work/classpath" >/dev/null
 
+classpath="target/test-classes:target/classes:$(cat "$work/classpath")"
+if $live; then
+  java -Xmx2g -cp "$classpath" org.zkbank.customer.ContentionBenchmark --live --write BENCHMARKS.md
+  exit 0
+fi
 arguments=()
 if $quick; then
   arguments+=(--quick)
@@ -35,10 +44,10 @@ else
   await_zookeeper "$work/zookeeper" "$port"
   arguments+=(--connect "127.0.0.1:$port" "standalone $zookeeper_version" --write BENCHMARKS.md)
 fi
-java -Xmx2g -cp "target/test-classes:target/classes:$(cat "$work/classpath")" \
-  org.zkbank.customer.ContentionBenchmark "${arguments[@]}"
+java -Xmx2g -cp "$classpath" org.zkbank.customer.ContentionBenchmark "${arguments[@]}"
 if $quick; then
   bash scripts/footprint.sh --runs 1 --seconds 5
 else
+  java -Xmx2g -cp "$classpath" org.zkbank.customer.ContentionBenchmark --live --write BENCHMARKS.md
   bash scripts/footprint.sh --write BENCHMARKS.md
 fi

@@ -187,6 +187,13 @@ done
 firing=$(query 'ALERTS{alertstate="firing"}')
 [ -z "$firing" ] || fail "alerts are firing: $firing"
 
+# ---------------------------------------------------------------------------------------------
+# The live page (issue 10) in headless chromium: Alice's page shows all three processes' commits,
+# then the browser check makes the foreign write below itself and watches the badge turn.
+step "the live page of alice in a real browser (scripts/browser-check.sh)"
+bash scripts/browser-check.sh "http://127.0.0.1:${customer_port[alice]}/" target/e2e-screenshots Alice,Bob,Chuck \
+  "$ZKCLI" -server "127.0.0.1:$zookeeper_port" set /bank_deposit 5 || fail "the live page in the browser"
+
 step "a foreign write (zkCli.sh set) is caught by the audit and its alert"
 "$ZKCLI" -server "127.0.0.1:$zookeeper_port" set /bank_deposit 5 >/dev/null 2>&1 || fail "zkCli.sh set"
 audit_alert() { query 'ALERTS{alertname="AuditNotConserved",alertstate="firing"}' | grep -q AuditNotConserved; }

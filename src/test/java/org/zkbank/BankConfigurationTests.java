@@ -4,8 +4,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -14,9 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import org.zkbank.account.BankProperties;
 import org.zkbank.customer.CustomerProperties;
 import org.zkbank.local.EmbeddedZooKeeperProperties;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatException;
+import org.zkbank.support.StartupFailure;
 
 /** Invalid configuration stops startup, and the startup report names the property and the reason. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -48,14 +44,7 @@ class BankConfigurationTests {
 			""")
 	void invalidConfigurationFailsFastNamingTheProperty(String argument, String property, String reason,
 			CapturedOutput output) {
-		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(PropertiesOnly.class)
-			.web(WebApplicationType.NONE)
-			.run(argument)
-			.close());
-
-		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains("Property: " + property)
-			.contains(reason);
+		StartupFailure.assertStartupFails(PropertiesOnly.class, argument, property, reason, output);
 	}
 
 	@Configuration(proxyBeanMethods = false)

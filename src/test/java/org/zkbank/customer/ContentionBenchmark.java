@@ -77,6 +77,11 @@ public final class ContentionBenchmark {
 		int[] clientCounts = quick ? new int[] { 1, 3, 16 } : new int[] { 1, 3, 8, 16, 64 };
 		List<Row> rows = new ArrayList<>();
 		System.setProperty("zookeeper.forceSync", "no"); // as the standalone server: measure the protocol, not the disk
+		System.setProperty("zookeeper.4lw.commands.whitelist", "*"); // cons: requests per session, for the live page
+		if (arguments.contains("--live")) {
+			benchmark.measureLivePage(arguments);
+			return;
+		}
 		// 64 clients from one address: lift the server's default limit of 60 connections per address
 		try (TestingServer server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, -1, 0), true)) {
 			rows.addAll(benchmark.measure("in-process", server.getConnectString(), clientCounts));
@@ -172,10 +177,16 @@ public final class ContentionBenchmark {
 	 * settings, from the given number of devices (threads) per customer.
 	 */
 	private Run bankCommits(String connectString, int clients, int devices) throws Exception {
-		BankProperties bank = new BankProperties(DEPOSIT_PREFIX + nodes.incrementAndGet(), new BigDecimal("1000"),
-				new BankProperties.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofMinutes(1),
-						Duration.ofSeconds(10)),
-				new BankProperties.ZooKeeperAuth("", ""));
+		return bankCommits(connectString, clients, devices, bank(DEPOSIT_PREFIX + nodes.incrementAndGet()));
+	}
+
+	/** The application's retry settings on the given deposit. */
+	private static BankProperties bank(String depositPath) {
+		return new BankProperties(depositPath, new BigDecimal("1000"), new BankProperties.Retry(Duration.ofMillis(10),
+				Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(10)), new BankProperties.ZooKeeperAuth("", ""));
+	}
+
+	private Run bankCommits(String connectString, int clients, int devices, BankProperties bank) throws Exception {
 		CustomerProperties noPauses = new CustomerProperties(List.of("unused"),
 				new CustomerProperties.Pace(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, devices),
 				new CustomerProperties.Amounts(new BigDecimal("1000.00")));
@@ -211,6 +222,189 @@ public final class ContentionBenchmark {
 
 	private static double conflicts(MeterRegistry registry) {
 		return registry.find("bank.conflicts").counters().stream().mapToDouble(Counter::count).sum();
+	}
+
+	/**
+	 * The cost of the live page (issue 10): zk-bank commits from 3 and 64 customers, with no
+	 * application instance watching, with one watching and no page open, and with 1 and 10 pages
+	 * open on its event stream; the ZooKeeper requests that instance's session sent, and what each
+	 * page received. Appends (or replaces) its section in the file given with {@code --write}.
+	 */
+	private void measureLivePage(List<String> arguments) throws Exception {
+		int[] clientCounts = arguments.contains("--quick") ? new int[] { 3 } : new int[] { 3, 64 };
+		int[] pageCounts = { -1, 0, 1, 10 };
+		StringBuilder table = new StringBuilder();
+		String idle;
+		try (TestingServer server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, -1, 0), true)) {
+			String connect = server.getConnectString();
+			for (int clients : clientCounts) {
+				List<LiveRow> rows = liveRows(connect, clients, pageCounts);
+				double baseline = rows.get(0).median();
+				for (int i = 0; i < rows.size(); i++) {
+					LiveRow row = rows.get(i);
+					int pages = pageCounts[i];
+					System.err.printf(Locale.ROOT, "live page: %2d customers, %-26s %,9.0f ops/s, %,.0f requests/s%n",
+							clients, row.label(), row.median(), row.requestsPerSecond());
+					table.append(String.format(Locale.ROOT, "| %d | %s | %,.0f | %,.0f–%,.0f | %s | %s | %s | %s | %s |%n",
+							clients, row.label(), row.median(), row.min(), row.max(),
+							(pages < 0) ? "" : String.format(Locale.ROOT, "%+.1f %%", 100 * (row.median() / baseline - 1)),
+							(pages < 0) ? "" : String.format(Locale.ROOT, "%,.0f", row.requestsPerSecond()),
+							(pages < 0) ? "" : String.format(Locale.ROOT, "%.2f", row.requestsPerCommit()),
+							(pages <= 0) ? "" : String.format(Locale.ROOT, "%.1f", row.updatesPerPagePerSecond()),
+							(pages <= 0) ? "" : String.format(Locale.ROOT, "%.0f", row.kilobytesPerPagePerSecond())));
+				}
+			}
+			idle = idleRequests(connect);
+		}
+		String section = "## Cost of the live page\n\n"
+				+ "Produced by `scripts/bench.sh --live` on " + LocalDate.now() + ", "
+				+ Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
+				+ ", in-process server: zk-bank commits (one operation per commit, no pauses) while one instance of the "
+				+ "application watches the same deposit for its live page, and pages hold its event stream open. "
+				+ "Median of " + this.repeats + " runs of " + this.duration.toSeconds() + " s per row, after one run not "
+				+ "measured; the runs of the four rows of a customer count take turns, each row on a deposit of its own. "
+				+ "`requests`: what the watching instance's ZooKeeper session sent, as the server counts them "
+				+ "(`cons`); its own customer never operates, so these are the watch's reads, the audits and pings.\n\n"
+				+ "| customers | watching instance | committed/s (median) | spread | vs no instance | requests/s of the instance | requests per commit | updates/s per page | KB/s per page |\n"
+				+ "|---:|---|---:|---|---:|---:|---:|---:|---:|\n" + table + "\n" + idle + "\n";
+		System.out.println(section);
+		int write = arguments.indexOf("--write");
+		if (write >= 0) {
+			Path file = Path.of(arguments.get(write + 1));
+			String text = Files.exists(file) ? Files.readString(file) : "";
+			int start = text.indexOf("## Cost of the live page");
+			if (start >= 0) {
+				int end = text.indexOf("\n## ", start + 1);
+				text = text.substring(0, start) + ((end >= 0) ? text.substring(end + 1) : "");
+			}
+			Files.writeString(file, text.stripTrailing() + "\n\n" + section);
+		}
+	}
+
+	/**
+	 * The rows of one client count: with no instance watching, and with one watching and 0, 1 and
+	 * 10 pages open. The runs of the four take turns, so that a machine that slows down or speeds
+	 * up during the measurement weighs on all of them alike.
+	 */
+	private List<LiveRow> liveRows(String connect, int clients, int[] pageCounts) throws Exception {
+		List<LivePageLoad> loads = new ArrayList<>();
+		List<BankProperties> banks = new ArrayList<>();
+		List<List<LiveRun>> runs = new ArrayList<>();
+		try {
+			for (int pages : pageCounts) {
+				BankProperties bank = bank(DEPOSIT_PREFIX + nodes.incrementAndGet());
+				banks.add(bank);
+				loads.add((pages < 0) ? null : new LivePageLoad(connect, bank.depositPath(), pages));
+				runs.add(new ArrayList<>());
+				// not measured: the JIT, and every customer name in the audit (waits scale with their number)
+				bankCommits(connect, clients, 1, bank);
+			}
+			for (int i = 0; i < this.repeats; i++) {
+				for (int row = 0; row < pageCounts.length; row++) {
+					runs.get(row).add(liveRun(connect, clients, banks.get(row), loads.get(row)));
+				}
+			}
+		}
+		finally {
+			for (LivePageLoad load : loads) {
+				if (load != null) {
+					load.close();
+				}
+			}
+		}
+		List<LiveRow> rows = new ArrayList<>();
+		for (int row = 0; row < pageCounts.length; row++) {
+			int pages = pageCounts[row];
+			String label = switch (pages) {
+				case -1 -> "none";
+				case 0 -> "watching, no page open";
+				case 1 -> "watching, 1 page open";
+				default -> "watching, " + pages + " pages open";
+			};
+			rows.add(new LiveRow(label, runs.get(row)));
+		}
+		return rows;
+	}
+
+	/** One run of commits on the deposit, which the given instance watches unless it is {@code null}. */
+	private LiveRun liveRun(String connect, int clients, BankProperties bank, LivePageLoad load) throws Exception {
+		long requests = (load != null) ? load.requests() : 0;
+		long updates = (load != null) ? load.updates() : 0;
+		long bytes = (load != null) ? load.bytes() : 0;
+		long started = System.nanoTime();
+		Run run = bankCommits(connect, clients, 1, bank);
+		double seconds = (System.nanoTime() - started) / 1e9;
+		if (!run.conserved()) {
+			throw new IllegalStateException("the audit is not conserved with a live page watching");
+		}
+		if (load == null) {
+			return new LiveRun(run, 0, 0, 0, seconds);
+		}
+		int pages = Math.max(1, load.pages());
+		return new LiveRun(run, load.requests() - requests, (load.updates() - updates) / (double) pages,
+				(load.bytes() - bytes) / (double) pages, seconds);
+	}
+
+	/** ZooKeeper requests of a watching instance over 10 s without commits, with no page and with 10. */
+	private static String idleRequests(String connect) throws Exception {
+		long[] requests = new long[2];
+		int[] pages = { 0, 10 };
+		for (int i = 0; i < 2; i++) {
+			String path = DEPOSIT_PREFIX + nodes.incrementAndGet();
+			try (LivePageLoad load = new LivePageLoad(connect, path, pages[i])) {
+				Thread.sleep(2_000); // started, caches loaded, pages connected
+				long before = load.requests();
+				Thread.sleep(10_000);
+				requests[i] = load.requests() - before;
+			}
+		}
+		return String.format(Locale.ROOT, "With no commits, the watching instance's session sent %d ZooKeeper requests in "
+				+ "10 s with no page open and %d with 10 pages open: the pings of an idle session. Under load, its "
+				+ "requests per second are the same with 0, 1 and 10 pages open: a page adds no ZooKeeper request, "
+				+ "it is served from the instance's one watch, which audits at most ten times a second.%n",
+				requests[0], requests[1]);
+	}
+
+	private record LiveRun(Run run, long requests, double updatesPerPage, double bytesPerPage, double seconds) {
+	}
+
+	private record LiveRow(String label, List<LiveRun> runs) {
+
+		LiveRun medianRun() {
+			List<LiveRun> sorted = this.runs.stream()
+				.sorted((a, b) -> Double.compare(a.run().opsPerSecond(), b.run().opsPerSecond()))
+				.toList();
+			return sorted.get(sorted.size() / 2);
+		}
+
+		double median() {
+			return medianRun().run().opsPerSecond();
+		}
+
+		double min() {
+			return this.runs.stream().mapToDouble((run) -> run.run().opsPerSecond()).min().orElse(0);
+		}
+
+		double max() {
+			return this.runs.stream().mapToDouble((run) -> run.run().opsPerSecond()).max().orElse(0);
+		}
+
+		double requestsPerSecond() {
+			return medianRun().requests() / medianRun().seconds();
+		}
+
+		double requestsPerCommit() {
+			return medianRun().requests() / (double) Math.max(1, medianRun().run().committed());
+		}
+
+		double updatesPerPagePerSecond() {
+			return medianRun().updatesPerPage() / medianRun().seconds();
+		}
+
+		double kilobytesPerPagePerSecond() {
+			return medianRun().bytesPerPage() / 1024 / medianRun().seconds();
+		}
+
 	}
 
 	/** The textbook loop: read value and version, write at that version, on a conflict start again at once. */
