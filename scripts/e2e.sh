@@ -96,7 +96,7 @@ declare -A customer_port=([alice]=$(free_port) [bob]=$(free_port) [chuck]=$(free
 step "ZooKeeper $zookeeper_version (Debian) on 127.0.0.1:$zookeeper_port, metrics on :$zookeeper_metrics_port"
 start_zookeeper "$work/zookeeper" "$zookeeper_port" "$zookeeper_metrics_port" || fail "could not start ZooKeeper"
 pids+=("$ZOOKEEPER_PID")
-wait_for 30 "ZooKeeper answering ruok with imok" zookeeper_healthy "$zookeeper_port"
+wait_for 30 "ZooKeeper serving (srvr names its mode)" zookeeper_healthy "$zookeeper_port"
 
 step "initialising /bank_deposit with the compose init script, twice"
 export ZKCLI=/usr/share/zookeeper/bin/zkCli.sh

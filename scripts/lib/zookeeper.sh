@@ -57,8 +57,9 @@ start_zookeeper() {
   ZOOKEEPER_PID=$!
 }
 
-# Succeeds when the server on 127.0.0.1:PORT answers ruok with imok (the compose healthcheck).
-zookeeper_healthy() { [ "$(echo ruok | nc -w 2 127.0.0.1 "$1" 2>/dev/null)" = imok ]; }
+# Succeeds when the server on 127.0.0.1:PORT serves clients: srvr names its mode (the compose
+# healthcheck). ruok would answer imok already while an ensemble member looks for a quorum.
+zookeeper_healthy() { echo srvr | nc -w 2 127.0.0.1 "$1" 2>/dev/null | grep -q '^Mode: '; }
 
 # Waits up to 60 s for the server start_zookeeper started in DIR on PORT to answer; if it does not,
 # says why (the end of its log) and fails.
