@@ -31,16 +31,6 @@ fail() {
 clean_up_on_exit "$work"
 
 
-# Waits until a command succeeds, up to a number of seconds.
-wait_for() {
-  local seconds=$1 what=$2; shift 2
-  for _ in $(seq "$seconds"); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep 1
-  done
-  fail "$what did not happen within ${seconds}s"
-}
-
 # ---------------------------------------------------------------------------------------------
 step "installing what is missing"
 need=()
