@@ -187,4 +187,19 @@ for customer in alice bob chuck; do
     || fail "$customer's audit is not conserved: $audit"
 done
 step "  each customer's audit is conserved: $audit"
+# The paths deploy/kubernetes probes and scrapes a customer on, asked of a live one.
+k8s_paths=$(python3 -c '
+import yaml
+paths = set()
+for doc in yaml.safe_load_all(open("deploy/kubernetes/customers/base/deployment.yaml")):
+    for c in doc["spec"]["template"]["spec"]["containers"]:
+        paths |= {c[p]["httpGet"]["path"] for p in ("startupProbe", "livenessProbe", "readinessProbe") if p in c}
+for doc in yaml.safe_load_all(open("deploy/kubernetes/monitoring/podmonitors.yaml")):
+    if doc["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] == "zk-bank":
+        paths |= {e["path"] for e in doc["spec"]["podMetricsEndpoints"]}
+print(" ".join(sorted(paths)))')
+for path in $k8s_paths; do
+  curl -sf -o /dev/null "http://127.0.0.1:${customer_port[alice]}$path" || fail "Kubernetes probes or scrapes $path, which answers no 200"
+done
+step "  the Kubernetes probe and scrape paths answer 200: $k8s_paths"
 step "PASSED"
