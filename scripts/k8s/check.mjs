@@ -1,15 +1,21 @@
 // Validates rendered Kubernetes manifests offline (no cluster, no server-side dry run):
 //   1. every object against its compiled JSON schema: kubernetes-models for the built-in kinds,
 //      @kubernetes-models/prometheus-operator for PodMonitor, ServiceMonitor and PrometheusRule;
-//      a kind with no schema is an error;
+//      a kind with no schema is an error. Those schemas let unknown fields pass, so every object
+//      is also type-checked by TypeScript against the same packages' types, whose excess property
+//      check names a misspelt field at any depth;
 //   2. the cross-references a schema cannot see: selectors match the labels of some pod, named
 //      ports exist, probe and scrape paths exist in the application (from application.properties),
 //      referenced Secrets, ConfigMaps, volumes and the StatefulSet's headless Service exist;
 //   3. the pod rules this deployment promises: the "restricted" security context, requests and
 //      limits, Recreate for the customers, a grace period longer than preStop plus Spring's shutdown.
 // Usage: node check.mjs RENDERED.yaml [application.properties]   (exit 1 on any finding)
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
 
 const SPRING_SHUTDOWN_SECONDS = 30; // spring.lifecycle.timeout-per-shutdown-phase, Boot's default
 
@@ -35,15 +41,43 @@ export function actuatorPaths(propertiesText) {
   return paths;
 }
 
-async function model(apiVersion, kind) {
+/** The package module that holds the model of an apiVersion's kinds. */
+function modelModule(apiVersion) {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : [null, apiVersion];
-  const module = group === "monitoring.coreos.com"
+  return group === "monitoring.coreos.com"
     ? `@kubernetes-models/prometheus-operator/${group}/${version}`
     : `kubernetes-models/${group ? `${group}/` : ""}${version}`;
+}
+
+async function model(apiVersion, kind) {
   try {
-    return (await import(module))[kind];
+    return (await import(modelModule(apiVersion)))[kind];
   } catch {
     return undefined;
+  }
+}
+
+/** Type-checks each object, one a line, as a literal of its model's interface: unknown fields. */
+function unknownFields(objects) {
+  const dir = mkdtempSync(`${here}.tsc-`);
+  try {
+    const lines = objects.map((o, i) =>
+      `import type { I${o.kind} as T${i} } from "${modelModule(o.apiVersion)}/${o.kind}";\n` +
+      `export const o${i}: T${i} = ${JSON.stringify(o)};`);
+    writeFileSync(`${dir}/objects.ts`, lines.join("\n") + "\n");
+    writeFileSync(`${dir}/tsconfig.json`, JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", skipLibCheck: true, target: "es2022" },
+      files: ["objects.ts"],
+    }));
+    const run = spawnSync(`${here}node_modules/.bin/tsc`, ["-p", dir, "--pretty", "false"], { encoding: "utf8" });
+    if (run.error) return [`TypeScript did not run: ${run.error.message}`];
+    return run.stdout.split("\n").filter((l) => l.includes("error TS")).map((line) => {
+      const at = line.match(/objects\.ts\((\d+),\d+\)/);
+      const object = at ? objects[Math.floor((Number(at[1]) - 1) / 2)] : undefined;
+      return `${object ? name(object) : "?"}: fields: ${line.replace(/^.*error TS\d+: /, "")}`;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -82,7 +116,7 @@ function checkPod(errors, pod, objects, paths, isApplication) {
       errors.push(`${where}: volume ${volume.name} names ConfigMap ${volume.configMap.name}, which is not rendered`);
     }
   }
-  for (const container of pod.spec.containers) {
+  for (const container of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
     const at = `${where} container ${container.name}`;
     const portNames = new Set((container.ports ?? []).map((p) => p.name));
     const security = container.securityContext ?? {};
@@ -141,6 +175,7 @@ export async function check(objects, paths) {
       errors.push(`${name(o)}: schema: ${error.message}`);
     }
   }
+  errors.push(...unknownFields(objects.filter((o) => !errors.some((e) => e.startsWith(`${name(o)}: no schema`)))));
   const pods = podTemplates(objects);
   const podsMatching = (selector) => pods.filter((p) => matches(selector, p.labels));
   const containerPortNames = (matched) =>

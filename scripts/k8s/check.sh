@@ -2,7 +2,7 @@
 # deploy/kubernetes, validated offline (no cluster is reachable, and kubectl apply --dry-run
 # needs a server): the generated files are current, kustomize renders the layout, and
 # scripts/k8s/check.mjs validates every object against the Kubernetes and Prometheus Operator
-# schemas and checks the cross-references; then the checker's own tests, which prove it fails on
+# schemas and types (unknown fields too) and checks the cross-references; then the checker's own tests, which prove it fails on
 # a deliberately broken manifest. Installs the checker's npm packages (package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

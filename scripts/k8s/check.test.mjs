@@ -42,6 +42,10 @@ test("every fault of the broken manifest is found", async () => {
     /PodMonitor\/broken: port http is not a container port name of its pods/,
     /PrometheusRule\/broken: schema: .*rules must be array/,
     /Unknown\/broken: no schema for example.org\/v1 Unknown/,
+    /Deployment\/broken-customer: fields: Type 'string' is not assignable to type 'number'/,
+    /Service\/broken: fields: .*'"sessionAffinityy"' does not exist in type 'IServiceSpec'/,
+    /PodMonitor\/broken: fields: .*'"intervall"' does not exist in type 'IPodMetricsEndpoint'/,
+    /PrometheusRule\/broken: fields: Type 'string' is not assignable to type 'IRule\[\]'/,
   ];
   for (const pattern of expected) {
     assert.ok(errors.some((e) => pattern.test(e)), `not found: ${pattern}\nfindings:\n${errors.join("\n")}`);
