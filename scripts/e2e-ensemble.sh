@@ -9,10 +9,11 @@
 #   2. one server stopped (the leader): ZooKeeperServerDown (warning) fires, nothing critical
 #      fires for two minutes, and the customers go on committing;
 #   3. a second server stopped: the last one still answers ruok but fails the compose healthcheck
-#      (srvr), and ZooKeeperQuorumLost (critical) fires and reaches Alertmanager;
+#      (srvr), ZooKeeperQuorumLost (critical) fires and reaches Alertmanager, and then
+#      AuditUnavailable (and ZooKeeperUnreachable, with bank_audit_problem), which it inhibits;
 #   4. both servers back: the customers resume, every dashboard expression returns data from the
 #      live Prometheus, and each customer's audit is conserved.
-# Every process it starts is stopped on exit, also on failure. About 5 minutes.
+# Every process it starts is stopped on exit, also on failure. About 6 minutes.
 # Usage: scripts/e2e-ensemble.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -159,6 +160,25 @@ in_alertmanager() {
 }
 wait_for 60 "ZooKeeperQuorumLost reaching Alertmanager" in_alertmanager
 step "  ZooKeeperQuorumLost (critical) fires and is in Alertmanager"
+# Every customer now waits for ZooKeeper and cannot audit: AuditUnavailable (warning) follows,
+# and Alertmanager holds it back (inhibited) while the lost quorum explains it. So does the
+# customers' own critical alert, ZooKeeperUnreachable, once they export bank_audit_problem (a
+# customer waiting out a lost reply inside its commit counts no problem, so the counter alone
+# cannot show every customer waiting).
+inhibited() {
+  curl -sf "http://127.0.0.1:$alertmanager_port/api/v2/alerts?filter=alertname%3D%22$1%22" \
+    | python3 -c 'import json, sys; a = json.load(sys.stdin); sys.exit(0 if a and all(x["status"]["state"] == "suppressed" and x["status"]["inhibitedBy"] for x in a) else 1)'
+}
+wait_for 150 "AuditUnavailable firing" alert_firing AuditUnavailable
+wait_for 60 "AuditUnavailable inhibited in Alertmanager" inhibited AuditUnavailable
+step "  AuditUnavailable (warning) fires too, inhibited in Alertmanager by the lost quorum"
+if [ -n "$(query 'bank_audit_problem{problem="zookeeper_unavailable"}')" ]; then
+  wait_for 90 "ZooKeeperUnreachable firing" alert_firing ZooKeeperUnreachable
+  wait_for 60 "ZooKeeperUnreachable inhibited in Alertmanager" inhibited ZooKeeperUnreachable
+  step "  ZooKeeperUnreachable (critical: every customer waits) fires too, inhibited in Alertmanager"
+else
+  step "  ZooKeeperUnreachable not checked: the customers do not export bank_audit_problem yet"
+fi
 
 # ---------------------------------------------------------------------------------------------
 step "both servers back"
