@@ -64,6 +64,9 @@ public final class DepositAccount {
 
 	private static final int CUSTOMERS_PER_SCALE = 8;
 
+	/** The longest stretch of turns and waits, however many names the audit lists. */
+	private static final int MAX_SCALE = 8;
+
 	/** Reads that may find the audit not started (customers racing to start it) before that is a problem. */
 	private static final int AUDIT_START_ROUNDS = 10;
 
@@ -140,7 +143,8 @@ public final class DepositAccount {
 		for (int round = 1;; round++) {
 			long sent = System.nanoTime();
 			List<OpResult> results = this.nodes.read(List.of(Op.getData(this.nodes.depositPath()),
-					Op.getData(this.nodes.auditPath()), Op.getData(customerPath), Op.getData(this.nodes.markerPath())));
+					Op.getData(this.nodes.auditPath()), Op.getData(customerPath), Op.getData(this.nodes.markerPath()),
+					Op.getData(DepositNodes.markerOf(customerPath))));
 			roundTrip(sent);
 			OpResult.GetDataResult balance = DepositNodes.found(results.get(0), this.nodes.depositPath());
 			OpResult.GetDataResult root = DepositNodes.found(results.get(1), this.nodes.auditPath());
@@ -149,20 +153,21 @@ public final class DepositAccount {
 					throw new DepositException(DepositException.Problem.REFUSED, "the audit of "
 							+ this.nodes.depositPath() + " could not be started in " + AUDIT_START_ROUNDS + " tries");
 				}
-				this.nodes.startAudit(results.get(0), this.properties.openingBalance());
+				this.nodes.startAudit(results.get(0), results.get(3), this.properties.openingBalance());
 				continue;
 			}
-			this.scale = Math.max(1, root.getStat().getNumChildren() / CUSTOMERS_PER_SCALE);
+			this.scale = Math.min(MAX_SCALE, Math.max(1, root.getStat().getNumChildren() / CUSTOMERS_PER_SCALE));
 			if (balance == null) {
 				throw new DepositException(DepositException.Problem.DEPOSIT_MISSING, this.nodes.depositPath()
 						+ " was deleted after its audit started; it is not recreated until an operator restores it");
 			}
-			this.nodes.requireAudited(results.get(3));
+			this.nodes.requireAudited(results.get(3), root.getStat());
 			if (balance.getStat().getVersion() == Snapshot.UNCONDITIONAL) {
 				throw DepositNodes.atUnconditionalVersion(DepositException.Problem.CORRUPT_BALANCE,
 						this.nodes.depositPath());
 			}
-			if (root.getStat().getVersion() == Snapshot.UNCONDITIONAL) {
+			if (root.getStat().getVersion() < 0) {
+				// one rollover writes the root once: only someone else can have taken it this far
 				throw DepositNodes.atUnconditionalVersion(DepositException.Problem.CORRUPT_AUDIT, this.nodes.auditPath());
 			}
 			AuditOpening opening = AuditCodec.opening(root.getData(), this.nodes.auditPath());
@@ -170,7 +175,11 @@ public final class DepositAccount {
 			Snapshot.AuditRoot auditRoot = new Snapshot.AuditRoot(opening, root.getStat().getVersion(),
 					root.getStat().getCversion(), root.getStat().getNumChildren());
 			OpResult.GetDataResult entry = DepositNodes.found(results.get(2), customerPath);
+			if (entry != null && entry.getStat().getVersion() == Snapshot.UNCONDITIONAL) {
+				throw DepositNodes.atUnconditionalVersion(DepositException.Problem.CORRUPT_AUDIT, customerPath);
+			}
 			if (entry != null) {
+				DepositNodes.requireOwnEntry(entry, results.get(4), customerPath);
 				return new Snapshot(amount, balance.getStat().getVersion(), balance.getStat().getMzxid(),
 						AuditCodec.totals(entry.getData(), entry.getStat().getVersion(), customerPath),
 						entry.getStat().getVersion(), auditRoot);
@@ -207,7 +216,8 @@ public final class DepositAccount {
 			if (turnOver) {
 				// hold back, then write only on a quiet balance: a customer that came meanwhile has the turn
 				this.streak = 0;
-				this.stop.pause(Duration.ofNanos(this.roundTripNanos * HOLD_BACK_ROUND_TRIPS * this.scale));
+				this.stop.pause(Duration.ofNanos(Math.min(this.roundTripNanos * HOLD_BACK_ROUND_TRIPS * this.scale,
+						this.properties.retry().operationTimeout().toNanos())));
 				commit.listenFrom(basis);
 			}
 			List<CommitResult> results = commit.run();
@@ -401,10 +411,12 @@ public final class DepositAccount {
 		 * whether the lost write was applied.
 		 */
 		private boolean entryTamperedSince(Snapshot then, Snapshot now) {
-			if (now.totalsVersion() == Snapshot.NO_NODE) {
-				return then.totalsVersion() != Snapshot.NO_NODE || now.root().deletedSince(then.root());
-			}
-			return now.totals().commits() < then.totals().commits();
+			// A delete shows in the root's child counts, also when another instance created the entry
+			// again. From an entry at -2, one rollover of it (this one, or another instance's) is expected.
+			int rollovers = Snapshot.rollsOver(then.totalsVersion()) ? 1 : 0;
+			return now.root().deletedSince(then.root()) > rollovers
+					|| (now.totalsVersion() == Snapshot.NO_NODE && then.totalsVersion() != Snapshot.NO_NODE)
+					|| now.totals().commits() < then.totals().commits();
 		}
 
 		private Plan plan(Snapshot basis) {
@@ -460,23 +472,30 @@ public final class DepositAccount {
 				writes.add(nodes.create(nodes.markerPath(), new byte[0]));
 			}
 			else {
-				// no commit can write to a balance node someone else created, whatever its version
+				// no commit can write to a balance node someone else created, whatever its version, nor
+				// from a snapshot of the node before a rollover (the root's version moved with it)
 				writes.add(Op.check(nodes.markerPath(), 0));
+				writes.add(Op.check(nodes.auditPath(), basis.root().version()));
 				writes.add(Op.setData(nodes.depositPath(), Money.encode(plan.after()), basis.version()));
 			}
 			int balanceResult = writes.size() - 1;
 			String customerPath = nodes.customerPath(DepositAccount.this.customer);
-			if (basis.totalsVersion() == Snapshot.NO_NODE) {
+			String entryMarker = DepositNodes.markerOf(customerPath);
+			int totalsResult;
+			if (basis.totalsVersion() == Snapshot.NO_NODE || Snapshot.rollsOver(basis.totalsVersion())) {
+				if (basis.totalsVersion() != Snapshot.NO_NODE) {
+					writes.add(Op.delete(entryMarker, 0));
+					writes.add(Op.delete(customerPath, (int) basis.totalsVersion()));
+				}
 				writes.add(nodes.create(customerPath, plan.totals()));
-			}
-			else if (Snapshot.rollsOver(basis.totalsVersion())) {
-				writes.add(Op.delete(customerPath, (int) basis.totalsVersion()));
-				writes.add(nodes.create(customerPath, plan.totals()));
+				totalsResult = writes.size() - 1;
+				writes.add(nodes.create(entryMarker, new byte[0]));
 			}
 			else {
+				writes.add(Op.check(entryMarker, 0));
 				writes.add(Op.setData(customerPath, AuditCodec.encode(plan.totals()), (int) basis.totalsVersion()));
+				totalsResult = writes.size() - 1;
 			}
-			int totalsResult = writes.size() - 1;
 			if (rollover) {
 				writes.add(Op.setData(nodes.auditPath(), AuditCodec.encode(basis.root().opening().rolledOver(basis.version())),
 						basis.root().version()));
@@ -586,7 +605,7 @@ public final class DepositAccount {
 			this.changesHeard++;
 			this.heard = this.current;
 			this.current = null;
-			DepositAccount.this.stop.pause(roundTrips(QUIET_ROUND_TRIPS * DepositAccount.this.scale));
+			DepositAccount.this.stop.pause(atMostRemaining(roundTrips(QUIET_ROUND_TRIPS * DepositAccount.this.scale)));
 			return false;
 		}
 
@@ -597,7 +616,14 @@ public final class DepositAccount {
 				capNanos *= 2;
 			}
 			capNanos = Math.min(capNanos, retry().maxBackoff().toNanos());
-			DepositAccount.this.stop.pause(Duration.ofNanos(ThreadLocalRandom.current().nextLong(capNanos + 1)));
+			DepositAccount.this.stop.pause(atMostRemaining(Duration.ofNanos(ThreadLocalRandom.current().nextLong(capNanos + 1))));
+		}
+
+		/** The given pause, or what is left of the operation timeout if that is less. */
+		private Duration atMostRemaining(Duration pause) {
+			long since = (this.pending != null) ? this.lostAt : this.started;
+			long left = retry().operationTimeout().toNanos() - (System.nanoTime() - since);
+			return Duration.ofNanos(Math.max(0, Math.min(pause.toNanos(), left)));
 		}
 
 		/** Whether the operation timeout has passed: since the start, or since the loss of a pending write. */

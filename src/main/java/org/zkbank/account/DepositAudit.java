@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 
@@ -54,7 +55,11 @@ public final class DepositAudit {
 				throw new DepositException(DepositException.Problem.DEPOSIT_MISSING,
 						this.nodes.depositPath() + " was deleted after its audit started");
 			}
-			this.nodes.requireAudited(results.get(3));
+			OpResult.GetDataResult root = DepositNodes.found(results.get(1), this.nodes.auditPath());
+			if (root == null) {
+				continue; // the root was deleted after the list was read: the next list says so
+			}
+			this.nodes.requireAudited(results.get(3), root.getStat());
 			List<OpResult> entries = new ArrayList<>(results.subList(4, results.size()));
 			if (!readRemainingEntries(customers, balance.getStat().getMzxid(), entries)) {
 				if (attempt == MOVING_ATTEMPTS) {
@@ -64,8 +69,7 @@ public final class DepositAudit {
 				}
 				continue;
 			}
-			OpResult.GetDataResult root = DepositNodes.found(results.get(1), this.nodes.auditPath());
-			AuditOpening opening = AuditCodec.opening((root != null) ? root.getData() : null, this.nodes.auditPath());
+			AuditOpening opening = AuditCodec.opening(root.getData(), this.nodes.auditPath());
 			Map<String, CustomerTotals> totals = new LinkedHashMap<>();
 			for (int i = 0; i < customers.size(); i++) {
 				String path = this.nodes.customerPath(customers.get(i));
@@ -109,11 +113,15 @@ public final class DepositAudit {
 
 	private List<String> children() {
 		OpResult listed = this.nodes.read(List.of(Op.getChildren(this.nodes.auditPath()))).get(0);
-		if (!(listed instanceof OpResult.GetChildrenResult children)) {
-			throw new DepositException(DepositException.Problem.DEPOSIT_MISSING,
-					"the audit of " + this.nodes.depositPath() + " has not started: no customer has read it yet");
+		if (listed instanceof OpResult.GetChildrenResult children) {
+			return children.getChildren().stream().sorted().toList();
 		}
-		return children.getChildren().stream().sorted().toList();
+		if (listed instanceof OpResult.ErrorResult error && error.getErr() != KeeperException.Code.NONODE.intValue()) {
+			throw DepositNodes.failure(KeeperException.create(KeeperException.Code.get(error.getErr()),
+					this.nodes.auditPath()));
+		}
+		throw new DepositException(DepositException.Problem.DEPOSIT_MISSING,
+				"the audit of " + this.nodes.depositPath() + " has not started: no customer has read it yet");
 	}
 
 }

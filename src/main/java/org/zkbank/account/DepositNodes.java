@@ -2,6 +2,7 @@ package org.zkbank.account;
 
 import java.math.BigDecimal;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,6 +15,7 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * /bank_deposit_audit        {"openingBalance":"1000","openingVersion":0,"rollovers":0,"writesBefore":0}
  * /bank_deposit_audit/Alice  {"deposited":"..","withdrawn":"..","operations":17,"commits":15,
  *                             "instances":{"3f2a..":{"sequence":9,"commit":15}},"evictedThrough":0,"firstCommit":1}
+ * /bank_deposit_audit/Alice/audited  (empty)  marks the entry the customers created
  * </pre>
  *
- * The marker is created with the audit (and again when a rollover recreates the balance node),
- * and every commit checks it in its {@code multi}: a balance node that someone else deleted and
- * created again has none, so no commit can write to it, whatever its version.
+ * A marker is created with its node (with the audit, with a customer's first commit, and again
+ * when a rollover recreates the node), and every commit checks both markers in its {@code multi}:
+ * a node that someone else deleted and created again has none, so no commit can write to it,
+ * whatever its version.
  *
  * Reads of several nodes are one atomic {@code multiRead}; writes are one {@code multi}. Both are
  * single round trips on the raw ZooKeeper handle, without Curator's retry loop: a lost write
@@ -90,7 +94,29 @@ final class DepositNodes {
 
 	/** The child of the balance node that marks it as the audited one. */
 	String markerPath() {
-		return this.depositPath + "/audited";
+		return markerOf(this.depositPath);
+	}
+
+	/**
+	 * The child created with a node the bank writes, and checked by every write of it: a node that
+	 * someone else deleted and created again has none, so no write can land on it.
+	 */
+	static String markerOf(String path) {
+		return path + "/audited";
+	}
+
+	/**
+	 * Fails unless an audit entry's marker exists as the bank left it and was created with the
+	 * entry: an entry someone else deleted and created again is not written to.
+	 */
+	static void requireOwnEntry(OpResult.GetDataResult entry, OpResult marker, String path) {
+		OpResult.GetDataResult found = found(marker, markerOf(path));
+		if (found == null || found.getStat().getVersion() != 0 || found.getStat().getDataLength() != 0
+				|| found.getStat().getCzxid() != entry.getStat().getCzxid()) {
+			throw new DepositException(DepositException.Problem.CORRUPT_AUDIT, path + " was deleted and created "
+					+ "again, or its marker written, by someone other than the customers; it is left untouched until "
+					+ "it is fixed");
+		}
 	}
 
 	/**
@@ -108,12 +134,23 @@ final class DepositNodes {
 		throw failure(KeeperException.create(KeeperException.Code.get(code), path));
 	}
 
-	/** Fails unless the read found the marker: the balance node is the one the audit started on. */
-	void requireAudited(OpResult marker) {
-		if (found(marker, markerPath()) == null) {
+	/**
+	 * Fails unless the balance node is the one the audit started on: its marker exists, as the
+	 * bank left it (empty, never written), and was created by the same transaction that last
+	 * wrote the audit root (the audit's start, or the last rollover).
+	 * @param root the audit root's node figures
+	 */
+	void requireAudited(OpResult marker, Stat root) {
+		OpResult.GetDataResult found = found(marker, markerPath());
+		String why = (found == null) ? "it has no " + markerPath()
+				: (found.getStat().getVersion() != 0 || found.getStat().getDataLength() != 0)
+						? markerPath() + " was written to"
+						: (found.getStat().getCzxid() != root.getMzxid())
+								? markerPath() + " and the audit root were not written together" : null;
+		if (why != null) {
 			throw new DepositException(DepositException.Problem.DEPOSIT_REPLACED, this.depositPath
-					+ " was deleted and created again by someone other than the customers (it has no "
-					+ markerPath() + "); it is not written to until an operator restores it or starts a new audit");
+					+ " is not the node the audit started on, or someone rewrote the audit (" + why
+					+ "); it is not written to until an operator starts a new audit");
 		}
 	}
 
@@ -141,24 +178,34 @@ final class DepositNodes {
 	 * root, atomically with a check (or the creation) of the balance node, so no write can slip in
 	 * between. Losing the race to another customer is fine.
 	 * @param balance the read of the balance node, a missing node as {@link OpResult.ErrorResult}
+	 * @param marker the read of its marker: one left from an audit whose root was deleted (an
+	 * operator starting a new audit) is replaced by a new one
 	 */
-	void startAudit(OpResult balance, BigDecimal openingBalance) {
-		List<Op> writes;
+	void startAudit(OpResult balance, OpResult marker, BigDecimal openingBalance) {
+		List<Op> writes = new ArrayList<>(4);
 		AuditOpening opening;
 		OpResult.GetDataResult existing = found(balance, this.depositPath);
+		OpResult.GetDataResult oldMarker = found(marker, markerPath());
+		if (oldMarker != null && oldMarker.getStat().getVersion() < 0) {
+			throw atUnconditionalVersion(DepositException.Problem.CORRUPT_BALANCE, markerPath());
+		}
 		if (existing != null) {
 			if (existing.getStat().getVersion() == Snapshot.UNCONDITIONAL) {
 				throw atUnconditionalVersion(DepositException.Problem.CORRUPT_BALANCE, this.depositPath);
 			}
 			opening = AuditOpening.of(Money.parse(existing.getData(), this.depositPath), existing.getStat().getVersion());
-			writes = List.of(Op.check(this.depositPath, opening.openingVersion()), create(markerPath(), new byte[0]),
-					create(this.auditPath, opening));
+			writes.add(Op.check(this.depositPath, opening.openingVersion()));
+			if (oldMarker != null) {
+				writes.add(Op.delete(markerPath(), oldMarker.getStat().getVersion()));
+			}
 		}
 		else {
 			opening = AuditOpening.of(openingBalance, 0);
-			writes = List.of(create(this.depositPath, Money.encode(openingBalance)), create(markerPath(), new byte[0]),
-					create(this.auditPath, opening));
+			writes.add(create(this.depositPath, Money.encode(openingBalance)));
 		}
+		// the marker and the root in one transaction: the marker's czxid is the root's mzxid
+		writes.add(create(markerPath(), new byte[0]));
+		writes.add(create(this.auditPath, opening));
 		try {
 			if (existing != null && this.secured) {
 				// a node created by zkCli is open to all: from now on only the customers may change it

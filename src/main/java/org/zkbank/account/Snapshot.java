@@ -38,10 +38,10 @@ public record Snapshot(BigDecimal balance, int version, long mzxid, CustomerTota
 	 */
 	public record AuditRoot(AuditOpening opening, int version, int cversion, int entries) {
 
-		/** Whether an entry was deleted since the given view of the root. */
-		boolean deletedSince(AuditRoot before) {
+		/** How many entries were deleted since the given view of the root. */
+		int deletedSince(AuditRoot before) {
 			// each create adds one to both figures; each delete adds one to cversion and takes one from entries
-			return (this.cversion - before.cversion) - (this.entries - before.entries) > 0;
+			return ((this.cversion - before.cversion) - (this.entries - before.entries)) / 2;
 		}
 
 	}

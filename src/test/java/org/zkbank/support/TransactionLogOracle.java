@@ -153,7 +153,7 @@ public final class TransactionLogOracle {
 			long zxid = transaction.getKey();
 			List<Change> changes = transaction.getValue();
 			List<Change> onBalance = changes.stream().filter((change) -> change.path().equals(this.depositPath)).toList();
-			List<Change> onEntries = changes.stream().filter((change) -> change.path().startsWith(this.auditPath + "/")).toList();
+			List<Change> onEntries = changes.stream().filter((change) -> isEntry(change.path())).toList();
 			boolean startsAudit = changes.stream()
 				.anyMatch((change) -> change.path().equals(this.auditPath) && change.kind() == OpCode.create);
 			if (!audited) {
@@ -199,6 +199,11 @@ public final class TransactionLogOracle {
 					(previous != null) ? previous.zxid() : 0, zxid);
 		}
 		return applied;
+	}
+
+	/** Whether the path is an audit entry (a child of the audit root, not an entry's marker). */
+	private boolean isEntry(String path) {
+		return path.startsWith(this.auditPath + "/") && path.indexOf('/', this.auditPath.length() + 1) < 0;
 	}
 
 	/** The instance whose last commit the entry records as the one just made. */

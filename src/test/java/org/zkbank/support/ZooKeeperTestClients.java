@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.common.ZKConfig;
 
 import org.zkbank.account.BankProperties;
 
@@ -62,7 +64,11 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 	}
 
 	private CuratorFrameworkFactory.Builder builder(String connectString) {
+		// as the application's sessions (AccountConfiguration): large replies are read, not dropped
+		ZKClientConfig config = new ZKClientConfig();
+		config.setProperty(ZKConfig.JUTE_MAXBUFFER, Integer.toString(8 * 1024 * 1024));
 		return CuratorFrameworkFactory.builder()
+			.zkClientConfig(config)
 			.connectString(connectString)
 			.sessionTimeoutMs(this.sessionTimeoutMs)
 			.connectionTimeoutMs(Math.min(5_000, this.sessionTimeoutMs))
