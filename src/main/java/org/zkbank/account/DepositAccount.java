@@ -161,6 +161,7 @@ public final class DepositAccount {
 				throw new DepositException(DepositException.Problem.DEPOSIT_MISSING, this.nodes.depositPath()
 						+ " was deleted after its audit started; it is not recreated until an operator restores it");
 			}
+			AuditOpening opening = AuditCodec.opening(root.getData(), this.nodes.auditPath());
 			this.nodes.requireAudited(results.get(3), root.getStat());
 			if (balance.getStat().getVersion() == Snapshot.UNCONDITIONAL) {
 				throw DepositNodes.atUnconditionalVersion(DepositException.Problem.CORRUPT_BALANCE,
@@ -170,10 +171,9 @@ public final class DepositAccount {
 				// one rollover writes the root once: only someone else can have taken it this far
 				throw DepositNodes.atUnconditionalVersion(DepositException.Problem.CORRUPT_AUDIT, this.nodes.auditPath());
 			}
-			AuditOpening opening = AuditCodec.opening(root.getData(), this.nodes.auditPath());
 			BigDecimal amount = Money.parse(balance.getData(), this.nodes.depositPath());
 			Snapshot.AuditRoot auditRoot = new Snapshot.AuditRoot(opening, root.getStat().getVersion(),
-					root.getStat().getCversion(), root.getStat().getNumChildren());
+					root.getStat().getCversion(), root.getStat().getNumChildren(), root.getStat().getCzxid());
 			OpResult.GetDataResult entry = DepositNodes.found(results.get(2), customerPath);
 			if (entry != null && entry.getStat().getVersion() == Snapshot.UNCONDITIONAL) {
 				throw DepositNodes.atUnconditionalVersion(DepositException.Problem.CORRUPT_AUDIT, customerPath);
@@ -413,8 +413,9 @@ public final class DepositAccount {
 		private boolean entryTamperedSince(Snapshot then, Snapshot now) {
 			// A delete shows in the root's child counts, also when another instance created the entry
 			// again. From an entry at -2, one rollover of it (this one, or another instance's) is expected.
+			// A new audit (its root created again) may already count the lost write in its opening.
 			int rollovers = Snapshot.rollsOver(then.totalsVersion()) ? 1 : 0;
-			return now.root().deletedSince(then.root()) > rollovers
+			return now.root().czxid() != then.root().czxid() || now.root().deletedSince(then.root()) > rollovers
 					|| (now.totalsVersion() == Snapshot.NO_NODE && then.totalsVersion() != Snapshot.NO_NODE)
 					|| now.totals().commits() < then.totals().commits();
 		}

@@ -59,6 +59,7 @@ public final class DepositAudit {
 			if (root == null) {
 				continue; // the root was deleted after the list was read: the next list says so
 			}
+			AuditOpening opening = AuditCodec.opening(root.getData(), this.nodes.auditPath());
 			this.nodes.requireAudited(results.get(3), root.getStat());
 			List<OpResult> entries = new ArrayList<>(results.subList(4, results.size()));
 			if (!readRemainingEntries(customers, balance.getStat().getMzxid(), entries)) {
@@ -69,7 +70,6 @@ public final class DepositAudit {
 				}
 				continue;
 			}
-			AuditOpening opening = AuditCodec.opening(root.getData(), this.nodes.auditPath());
 			Map<String, CustomerTotals> totals = new LinkedHashMap<>();
 			for (int i = 0; i < customers.size(); i++) {
 				String path = this.nodes.customerPath(customers.get(i));

@@ -208,8 +208,7 @@ final class DepositNodes {
 		writes.add(create(this.auditPath, opening));
 		try {
 			if (existing != null && this.secured) {
-				// a node created by zkCli is open to all: from now on only the customers may change it
-				connected().setACL(this.depositPath, this.acl, -1);
+				closeIfOpen();
 			}
 			write(writes);
 			log.info("Audit of {} started: opening balance {} at version {}", this.depositPath,
@@ -231,6 +230,22 @@ final class DepositNodes {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw unavailable(ex);
+		}
+	}
+
+	/**
+	 * A node created by zkCli is open to all: from now on only the customers may change it. An
+	 * access list someone chose (anything that does not let everyone write) is left as it is, and
+	 * the list is set at the version read, so that one set meanwhile is not overwritten.
+	 */
+	private void closeIfOpen() throws KeeperException, InterruptedException {
+		Stat stat = new Stat();
+		List<ACL> current = connected().getACL(this.depositPath, stat);
+		boolean open = current.stream()
+			.anyMatch((entry) -> ZooDefs.Ids.ANYONE_ID_UNSAFE.equals(entry.getId())
+					&& (entry.getPerms() & (ZooDefs.Perms.WRITE | ZooDefs.Perms.DELETE | ZooDefs.Perms.ADMIN)) != 0);
+		if (open) {
+			connected().setACL(this.depositPath, this.acl, stat.getAversion());
 		}
 	}
 

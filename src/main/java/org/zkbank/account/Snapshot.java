@@ -35,8 +35,9 @@ public record Snapshot(BigDecimal balance, int version, long mzxid, CustomerTota
 	 * @param version its data version, at which a rollover rewrites it
 	 * @param cversion how often an entry was created or deleted under it
 	 * @param entries how many entries it has
+	 * @param czxid the transaction that created it: another one is another audit
 	 */
-	public record AuditRoot(AuditOpening opening, int version, int cversion, int entries) {
+	public record AuditRoot(AuditOpening opening, int version, int cversion, int entries, long czxid) {
 
 		/** How many entries were deleted since the given view of the root. */
 		int deletedSince(AuditRoot before) {
