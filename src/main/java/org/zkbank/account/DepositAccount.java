@@ -26,7 +26,9 @@ import org.zkbank.account.CommitResult.Outcome;
  * running balance, and is one ZooKeeper {@code multi}: the new balance, at the balance version
  * the customer read, and the customer's new audit totals, at the version of its audit node. Both
  * versions make it all-or-nothing: a write that landed first turns it into a conflict, after
- * which the same operations are retried from a fresh read. Each commit has a sequence number that
+ * which the same operations are retried from a fresh read. The {@code multi} also checks the
+ * markers of both nodes and the audit root's version (see {@link DepositNodes}), so that it can
+ * land neither on a node someone else created nor from a snapshot taken before a rollover. Each commit has a sequence number that
  * the audit entry records for this instance, so that after an ambiguous write (the reply was
  * lost) a read tells whether it was applied; until the balance moves past the write the lost one
  * expected (compared by {@code mzxid}, which never wraps), that write may still land, so only the
