@@ -64,9 +64,8 @@ public final class DepositAudit {
 			List<OpResult> entries = new ArrayList<>(results.subList(4, results.size()));
 			if (!readRemainingEntries(customers, balance.getStat().getMzxid(), entries)) {
 				if (attempt == MOVING_ATTEMPTS) {
-					throw new DepositException(DepositException.Problem.ZOOKEEPER_UNAVAILABLE, "the balance changed "
-							+ "while each of " + MOVING_ATTEMPTS + " audits read the " + customers.size()
-							+ " audit entries in parts");
+					throw new DepositException(DepositException.Problem.AUDIT_BUSY, "the balance changed while each of "
+							+ MOVING_ATTEMPTS + " audits read the " + customers.size() + " audit entries in parts");
 				}
 				continue;
 			}

@@ -30,6 +30,12 @@ public class DepositException extends RuntimeException {
 		/** ZooKeeper refused the request for another reason (for instance access control). */
 		REFUSED,
 
+		/**
+		 * The audit, reading many entries in parts, found the balance moving between them every
+		 * time: customers keep committing. Only the audit has it; asking again may succeed.
+		 */
+		AUDIT_BUSY,
+
 		/** A defect: an exception nothing expected. Logged with its stack; the customer goes on. */
 		INTERNAL
 

@@ -2,6 +2,9 @@ package org.zkbank.account;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
@@ -95,6 +98,53 @@ class DepositAuditTests {
 	private DepositAccount account(String customer) throws InterruptedException {
 		return new DepositAccount(this.clients.connect(this.server.getConnectString()), this.properties, customer,
 				new StopSignal());
+	}
+
+	@Test
+	void manyNamesAreAuditedInPartsAndAnAuditThatMeetsCommitsEveryTimeSaysSoNotThatZooKeeperIsDown()
+			throws Exception {
+		CuratorFramework customers = this.clients.connect(this.server.getConnectString());
+		for (int name = 0; name < 600; name++) {
+			new DepositAccount(customers, this.properties, "N" + name, new StopSignal())
+				.commit(Operation.deposit(new BigDecimal("1.00")), null);
+		}
+		StopSignal stop = new StopSignal();
+		List<Thread> committers = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			DepositAccount account = new DepositAccount(this.clients.connect(this.server.getConnectString()),
+					this.properties, "N" + (i * 200), stop);
+			Thread committer = new Thread(() -> {
+				while (!stop.isStopped()) {
+					account.commit(Operation.deposit(new BigDecimal("0.01")), null);
+				}
+			});
+			committers.add(committer);
+			committer.start();
+		}
+		List<DepositException.Problem> problems = new ArrayList<>();
+		int answered = 0;
+		try {
+			long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+			while (System.nanoTime() < end) {
+				try {
+					assertThat(this.audit.report().conserved()).isTrue();
+					answered++;
+				}
+				catch (DepositException ex) {
+					problems.add(ex.problem());
+				}
+			}
+		}
+		finally {
+			stop.stop();
+			for (Thread committer : committers) {
+				committer.join(10_000);
+			}
+		}
+
+		System.out.printf("audit of 600 names under commits: %d answered, %d busy%n", answered, problems.size());
+		assertThat(problems).allMatch((problem) -> problem == DepositException.Problem.AUDIT_BUSY);
+		assertThat(this.audit.report().conserved()).isTrue();
 	}
 
 }
