@@ -509,7 +509,9 @@ public final class DepositAccount {
 				List<OpResult> results = DepositAccount.this.nodes.write(writes);
 				this.sending = false;
 				roundTrip(sent);
-				this.written = rollover ? null : written(plan, results.get(balanceResult), results.get(totalsResult));
+				// after a rollover the snapshot's node figures are stale: the customer reads again
+				this.written = (rollover || Snapshot.rollsOver(basis.totalsVersion())) ? null
+						: written(plan, results.get(balanceResult), results.get(totalsResult));
 				return true;
 			}
 			catch (KeeperException.BadVersionException | KeeperException.NodeExistsException ex) {

@@ -1,0 +1,159 @@
+package org.zkbank.customer;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.zkbank.account.AuditReport;
+import org.zkbank.account.BankProperties;
+import org.zkbank.account.CommitResult;
+import org.zkbank.account.DepositAccount;
+import org.zkbank.account.DepositAudit;
+import org.zkbank.account.Operation;
+import org.zkbank.account.Snapshot;
+import org.zkbank.account.StopSignal;
+import org.zkbank.support.InProcessZooKeeper;
+import org.zkbank.support.TransactionLogOracle;
+import org.zkbank.support.ZooKeeperProxy;
+import org.zkbank.support.ZooKeeperTestClients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fourth adversarial round, group commits: four devices of Alice share commits through one
+ * GroupCommit behind a proxy that loses commits and replies at random, with stale or fresh
+ * bases, while Bob commits without pause; Alice is stopped mid-flight at the end. The history
+ * must pass the transaction log oracle.
+ */
+class AdversarialReviewRound4GroupTests {
+
+	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+
+	private final BankProperties properties = new BankProperties("/bank_deposit", new BigDecimal("1000"),
+			new BankProperties.Retry(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(2),
+					Duration.ofSeconds(10)),
+			new BankProperties.ZooKeeperAuth("", ""));
+
+	private final List<CommitResult> history = Collections.synchronizedList(new ArrayList<>());
+
+	private InProcessZooKeeper server;
+
+	private ZooKeeperProxy proxy;
+
+	private CuratorFramework zkCli;
+
+	@BeforeEach
+	void setUp() throws Exception {
+		this.server = new InProcessZooKeeper();
+		this.proxy = new ZooKeeperProxy(this.server.port());
+		this.zkCli = this.clients.connect(this.server.connectString());
+	}
+
+	@AfterEach
+	void tearDown() throws Exception {
+		this.clients.close();
+		this.proxy.close();
+		this.server.close();
+	}
+
+	@Test
+	void groupCommitsWithRandomLossesStaleBasesAndAStopMidFlightPassTheOracle() throws Exception {
+		StopSignal stop = new StopSignal();
+		DepositAccount alice = new DepositAccount(this.clients.connect(this.proxy.connectString()), this.properties,
+				"Alice", stop);
+		GroupCommit group = new GroupCommit(alice, this.history::addAll);
+		DepositAccount bob = new DepositAccount(this.clients.connect(this.server.connectString()), this.properties, "Bob",
+				new StopSignal());
+		AtomicBoolean running = new AtomicBoolean(true);
+		CompletableFuture<Void> bobs = CompletableFuture.runAsync(() -> {
+			Random mine = new Random(11);
+			Snapshot last = null;
+			while (running.get()) {
+				Operation operation = mine.nextBoolean() ? Operation.deposit(new BigDecimal(mine.nextInt(300) + 1))
+						: Operation.withdraw(new BigDecimal(mine.nextInt(600) + 1));
+				CommitResult result = bob.commit(operation, last); // its own last snapshot: Bob takes turns
+				this.history.add(result);
+				last = result.snapshot();
+			}
+		});
+		CompletableFuture<Void> faults = CompletableFuture.runAsync(() -> {
+			Random mine = new Random(13);
+			while (running.get()) {
+				try {
+					Thread.sleep(150 + mine.nextInt(300));
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				if (mine.nextBoolean()) {
+					this.proxy.loseNextCommitReply(false);
+				}
+				else {
+					this.proxy.loseNextCommit(false);
+				}
+			}
+		});
+		List<CompletableFuture<Void>> devices = new ArrayList<>();
+		for (int d = 0; d < 4; d++) {
+			int seed = d;
+			devices.add(CompletableFuture.runAsync(() -> {
+				Random mine = new Random(100 + seed);
+				Snapshot stale = null;
+				for (int i = 0; i < 40 && !stop.isStopped(); i++) {
+					Snapshot basis = null;
+					try {
+						basis = switch (mine.nextInt(3)) {
+							case 0 -> alice.read();
+							case 1 -> stale;
+							default -> null;
+						};
+						if (stale == null || mine.nextInt(5) == 0) {
+							stale = alice.read();
+						}
+					}
+					catch (RuntimeException ex) {
+						// unavailable for a moment: commit without a basis
+					}
+					Operation operation = mine.nextBoolean() ? Operation.deposit(new BigDecimal(mine.nextInt(300) + 1))
+							: Operation.withdraw(new BigDecimal(mine.nextInt(900) + 1));
+					group.commit(operation, basis);
+				}
+			}));
+		}
+		Thread.sleep(6000);
+		stop.stop();
+		for (CompletableFuture<Void> device : devices) {
+			device.get(60, TimeUnit.SECONDS);
+		}
+		running.set(false);
+		bobs.get(30, TimeUnit.SECONDS);
+		faults.get(30, TimeUnit.SECONDS);
+		Thread.sleep(300);
+
+		AuditReport report = new DepositAudit(this.zkCli, this.properties).report();
+		System.out.println(report);
+		System.out.println(this.history.stream()
+			.filter((r) -> r.commit().instance() != null)
+			.collect(java.util.stream.Collectors.groupingBy(CommitResult::outcome, java.util.stream.Collectors.counting())));
+		this.history.stream()
+			.filter((r) -> r.outcome() == CommitResult.Outcome.FAILED || r.outcome() == CommitResult.Outcome.UNKNOWN)
+			.forEach((r) -> System.out.println(r.outcome() + " attempts " + r.attempts() + " conflicts " + r.conflicts()
+					+ ": " + r.reason()));
+		assertThat(report.unexplainedWrites()).isZero();
+		assertThat(report.conserved()).as(report.toString()).isTrue();
+		System.out.println(new TransactionLogOracle(this.properties, List.of(this.server.dataDirectory()))
+			.check(this.history, report, 0));
+	}
+
+}
