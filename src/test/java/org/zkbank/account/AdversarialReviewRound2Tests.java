@@ -8,14 +8,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.CommitResult.Outcome;
-import org.zkbank.support.InProcessZooKeeper;
-import org.zkbank.support.ZooKeeperProxy;
-import org.zkbank.support.ZooKeeperTestClients;
+import org.zkbank.support.ServerWithProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -27,32 +24,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class AdversarialReviewRound2Tests {
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	@RegisterExtension
+	final ServerWithProxy zk = new ServerWithProxy();
 
-	private final BankProperties properties = new BankProperties("/bank_deposit", new BigDecimal("1000"),
-			new BankProperties.Retry(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(3),
-					Duration.ofSeconds(10)),
-			new BankProperties.ZooKeeperAuth("", ""));
-
-	private InProcessZooKeeper server;
-
-	private ZooKeeperProxy proxy;
-
-	private CuratorFramework zkCli;
-
-	@BeforeEach
-	void setUp() throws Exception {
-		this.server = new InProcessZooKeeper();
-		this.proxy = new ZooKeeperProxy(this.server.port());
-		this.zkCli = this.clients.connect(this.server.connectString());
-	}
-
-	@AfterEach
-	void tearDown() throws Exception {
-		this.clients.close();
-		this.proxy.close();
-		this.server.close();
-	}
+	private final BankProperties properties = ServerWithProxy.properties(Duration.ofSeconds(3));
 
 	// ---------------------------------------------------------------- entryTamperedSince: delete, then another instance recreates
 
@@ -69,18 +44,18 @@ class AdversarialReviewRound2Tests {
 		DepositAccount first = behindProxy("Alice");
 		first.commit(Operation.deposit(new BigDecimal("1.00")), first.read()); // entry at commits 1
 		Snapshot read = first.read();
-		this.proxy.loseNextCommitReply(true);
+		this.zk.proxy().loseNextCommitReply(true);
 		CompletableFuture<CommitResult> lost = CompletableFuture
 			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit/Alice");
+		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit/Alice");
 		DepositAccount second = account("Alice");
 		CommitResult other = second.commit(Operation.deposit(new BigDecimal("1.00")), null);
-		this.proxy.heal();
+		this.zk.proxy().heal();
 
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
-		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
 		System.out.println("other " + other.outcome() + "; lost one " + result.outcome() + " (" + result.reason()
 				+ ") attempts " + result.attempts() + ", balance " + balance);
 		assertThat(other.outcome()).isEqualTo(Outcome.COMMITTED);
@@ -95,17 +70,17 @@ class AdversarialReviewRound2Tests {
 	void aLostFirstCommitWhoseEntryWasDeletedAndRecreatedByAnotherInstanceIsNotAppliedTwice() throws Exception {
 		DepositAccount first = behindProxy("Alice");
 		Snapshot read = first.read();
-		this.proxy.loseNextCommitReply(true);
+		this.zk.proxy().loseNextCommitReply(true);
 		CompletableFuture<CommitResult> lost = CompletableFuture
 			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit/Alice");
+		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit/Alice");
 		CommitResult other = account("Alice").commit(Operation.deposit(new BigDecimal("1.00")), null);
-		this.proxy.heal();
+		this.zk.proxy().heal();
 
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
-		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
 		System.out.println("other " + other.outcome() + "; lost one " + result.outcome() + " (" + result.reason()
 				+ ") attempts " + result.attempts() + ", balance " + balance);
 		assertThat(new BigDecimal(balance))
@@ -125,13 +100,13 @@ class AdversarialReviewRound2Tests {
 	void aReplacedDepositWithAMarkerCreatedBySomeoneElseIsNeverWrittenTo() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
-		this.zkCli.create().forPath("/bank_deposit", bytes("5000"));
-		this.zkCli.create().forPath("/bank_deposit/audited");
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
+		this.zk.zkCli().create().forPath("/bank_deposit", bytes("5000"));
+		this.zk.zkCli().create().forPath("/bank_deposit/audited");
 
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("100.00")), null);
 
-		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
 		System.out.println("commit " + result.outcome() + " (" + result.reason() + "); replaced balance now " + balance);
 		assertThat(balance).as("a replaced deposit must never be written to (commit was %s)", result.outcome())
 			.isEqualTo("5000");
@@ -147,7 +122,7 @@ class AdversarialReviewRound2Tests {
 	void aMarkerWrittenBySomeoneElseIsReportedNotRetriedAsARace() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		this.zkCli.setData().forPath("/bank_deposit/audited", bytes("x"));
+		this.zk.zkCli().setData().forPath("/bank_deposit/audited", bytes("x"));
 
 		long start = System.nanoTime();
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("100.00")), null);
@@ -175,13 +150,13 @@ class AdversarialReviewRound2Tests {
 	 */
 	@Test
 	void oversizedNodesAreReportedCorruptAndDoNotDisconnectTheSession() throws Exception {
-		CuratorFramework shared = this.clients.connect(this.server.connectString());
+		CuratorFramework shared = this.zk.clients().connect(this.zk.server().connectString());
 		DepositAccount alice = new DepositAccount(shared, this.properties, "Alice", new StopSignal());
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		byte[] big = new byte[600_000];
 		java.util.Arrays.fill(big, (byte) '7');
-		this.zkCli.setData().forPath("/bank_deposit", big);
-		this.zkCli.setData().forPath("/bank_deposit_audit/Alice", big);
+		this.zk.zkCli().setData().forPath("/bank_deposit", big);
+		this.zk.zkCli().setData().forPath("/bank_deposit_audit/Alice", big);
 		AtomicInteger lost = new AtomicInteger();
 		shared.getConnectionStateListenable().addListener((client, state) -> {
 			if (!state.isConnected()) {
@@ -213,17 +188,17 @@ class AdversarialReviewRound2Tests {
 	void anAuditEntryAtVersionMinusOneIsNeverWrittenUnconditionally() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		String entry = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		String entry = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
 		String crafted = entry.replaceAll("\"commits\":1\\b", "\"commits\":4294967296")
 			.replaceAll("\"operations\":1\\b", "\"operations\":4294967296");
-		this.server.setData("/bank_deposit_audit/Alice", bytes(crafted), -1);
+		this.zk.server().setData("/bank_deposit_audit/Alice", bytes(crafted), -1);
 		Throwable readProblem = catchThrowable(alice::read);
 		Snapshot read = (readProblem == null) ? alice.read() : null;
-		this.zkCli.setData().forPath("/bank_deposit_audit/Alice", bytes("kept by the operator")); // now version 0
+		this.zk.zkCli().setData().forPath("/bank_deposit_audit/Alice", bytes("kept by the operator")); // now version 0
 
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("100.00")), read);
 
-		String after = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		String after = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
 		System.out.println("crafted " + crafted + "; read threw " + readProblem + "; commit " + result.outcome() + " ("
 				+ result.reason() + "); entry now " + after);
 		assertThat(after)
@@ -241,12 +216,12 @@ class AdversarialReviewRound2Tests {
 	void aRolloverDoesNotLeaveTheAuditRootAtVersionMinusOne() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		this.server.setVersion("/bank_deposit", -2);
-		this.server.setVersion("/bank_deposit_audit", -2);
+		this.zk.server().setVersion("/bank_deposit", -2);
+		this.zk.server().setVersion("/bank_deposit_audit", -2);
 
 		CommitResult rollover = alice.commit(Operation.deposit(new BigDecimal("1.00")), null);
 
-		int rootVersion = this.zkCli.checkExists().forPath("/bank_deposit_audit").getVersion();
+		int rootVersion = this.zk.zkCli().checkExists().forPath("/bank_deposit_audit").getVersion();
 		Throwable next = catchThrowable(alice::read);
 		System.out.println("rollover " + rollover.outcome() + " (" + rollover.reason() + "); root version " + rootVersion
 				+ "; next read threw " + next);
@@ -265,13 +240,13 @@ class AdversarialReviewRound2Tests {
 	void anUnreadableAuditRootIsReportedAsRefusedByTheAudit() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		this.zkCli.setACL()
+		this.zk.zkCli().setACL()
 			.withACL(java.util.List.of(new org.apache.zookeeper.data.ACL(org.apache.zookeeper.ZooDefs.Perms.ALL,
 					new org.apache.zookeeper.data.Id("digest",
 							org.apache.zookeeper.server.auth.DigestAuthenticationProvider.generateDigest("operator:secret")))))
 			.forPath("/bank_deposit_audit");
 
-		Throwable thrown = catchThrowable(() -> new DepositAudit(this.zkCli, this.properties).report());
+		Throwable thrown = catchThrowable(() -> new DepositAudit(this.zk.zkCli(), this.properties).report());
 
 		System.out.println("audit threw " + thrown);
 		assertThat(thrown).isInstanceOf(DepositException.class);
@@ -283,7 +258,7 @@ class AdversarialReviewRound2Tests {
 	/** 250 names (two parts) audited again and again while three customers commit: each report is conserved. */
 	@Test
 	void theAuditInPartsIsConsistentWhileCustomersCommit() throws Exception {
-		CuratorFramework direct = this.clients.connect(this.server.connectString());
+		CuratorFramework direct = this.zk.clients().connect(this.zk.server().connectString());
 		for (int name = 0; name < 250; name++) {
 			new DepositAccount(direct, this.properties, "N" + name, new StopSignal())
 				.commit(Operation.deposit(new BigDecimal("1.00")), null);
@@ -339,21 +314,20 @@ class AdversarialReviewRound2Tests {
 		for (int i = 0; i < 3; i++) {
 			alice.commit(Operation.deposit(new BigDecimal("1.00")), null);
 		}
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit"); // replaced by someone
-		this.zkCli.create().forPath("/bank_deposit", bytes("5000"));
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit"); // replaced by someone
+		this.zk.zkCli().create().forPath("/bank_deposit", bytes("5000"));
 		assertThat(catchThrowable(alice::read)).isInstanceOf(DepositException.class);
 		// the operator accepts the node as a new deposit: deleteall /bank_deposit_audit, customers restarted
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit");
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit");
 		DepositAccount restarted = account("Alice");
 		CommitResult after = restarted.commit(Operation.deposit(new BigDecimal("1.00")), null);
 
-		AuditReport report = new DepositAudit(this.zkCli, this.properties).report();
+		AuditReport report = new DepositAudit(this.zk.zkCli(), this.properties).report();
 
 		assertThat(after.outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(report.openingBalance()).isEqualByComparingTo("5000");
 		assertThat(report.conserved()).as(report.toString()).isTrue();
 	}
-
 
 	/**
 	 * The README's new audit ("deleteall /bank_deposit_audit, start them") on a deposit whose
@@ -364,7 +338,7 @@ class AdversarialReviewRound2Tests {
 	void aNewAuditOnADepositThatStillHasItsMarkerStartsOrSaysWhy() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit");
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit");
 
 		Throwable thrown = catchThrowable(alice::read);
 
@@ -389,24 +363,24 @@ class AdversarialReviewRound2Tests {
 	private void lostRollover(boolean applied) throws Exception {
 		DepositAccount first = behindProxy("Alice");
 		first.commit(Operation.deposit(new BigDecimal("1.00")), first.read());
-		this.server.setVersion("/bank_deposit", -2);
+		this.zk.server().setVersion("/bank_deposit", -2);
 		Snapshot read = first.read();
 		if (applied) {
-			this.proxy.loseNextCommitReply(true);
+			this.zk.proxy().loseNextCommitReply(true);
 		}
 		else {
-			this.proxy.loseNextCommit(true);
+			this.zk.proxy().loseNextCommit(true);
 		}
 		CompletableFuture<CommitResult> lost = CompletableFuture
 			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
+		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
 		CommitResult other = account("Alice").commit(Operation.deposit(new BigDecimal("1.00")), null);
-		this.proxy.heal();
+		this.zk.proxy().heal();
 
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
-		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
-		AuditReport report = new DepositAudit(this.zkCli, this.properties).report();
+		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
+		AuditReport report = new DepositAudit(this.zk.zkCli(), this.properties).report();
 		System.out.println("other " + other.outcome() + "; lost " + result.outcome() + " (" + result.reason()
 				+ ") attempts " + result.attempts() + "; balance " + balance + "; audit " + report);
 		assertThat(other.outcome()).isEqualTo(Outcome.COMMITTED);
@@ -433,12 +407,12 @@ class AdversarialReviewRound2Tests {
 	void anAuditEntryReplacedBetweenTwoCommitsIsNeverWrittenTo() throws Exception {
 		DepositAccount alice = account("Alice");
 		CommitResult first = alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()); // entry at 0
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit/Alice");
-		this.zkCli.create().forPath("/bank_deposit_audit/Alice", bytes("kept by the operator"));
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit/Alice");
+		this.zk.zkCli().create().forPath("/bank_deposit_audit/Alice", bytes("kept by the operator"));
 
 		CommitResult second = alice.commit(Operation.deposit(new BigDecimal("100.00")), first.snapshot());
 
-		String entry = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		String entry = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
 		System.out.println("second " + second.outcome() + " (" + second.reason() + "); entry now " + entry);
 		assertThat(entry).as("a replaced audit entry must be reported, never written over (commit was %s)",
 				second.outcome()).isEqualTo("kept by the operator");
@@ -450,12 +424,12 @@ class AdversarialReviewRound2Tests {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		Snapshot read = alice.read();
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit/Alice");
-		this.zkCli.create().forPath("/bank_deposit_audit/Alice", bytes("kept by the operator"));
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit/Alice");
+		this.zk.zkCli().create().forPath("/bank_deposit_audit/Alice", bytes("kept by the operator"));
 
 		CommitResult second = alice.commit(Operation.deposit(new BigDecimal("100.00")), read);
 
-		String entry = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		String entry = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
 		System.out.println("second " + second.outcome() + " (" + second.reason() + "); entry now " + entry);
 		assertThat(entry).as("a replaced audit entry must be reported, never written over (commit was %s)",
 				second.outcome()).isEqualTo("kept by the operator");
@@ -475,7 +449,7 @@ class AdversarialReviewRound2Tests {
 		DepositAccount bob = account("Bob");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		bob.commit(Operation.deposit(new BigDecimal("1.00")), bob.read());
-		CuratorFramework direct = this.clients.connect(this.server.connectString());
+		CuratorFramework direct = this.zk.clients().connect(this.zk.server().connectString());
 		for (int part = 0; part < 40; part++) {
 			java.util.List<org.apache.zookeeper.Op> creates = new java.util.ArrayList<>();
 			for (int i = 0; i < 1000; i++) {
@@ -515,27 +489,27 @@ class AdversarialReviewRound2Tests {
 	private void lostEntryRollover(boolean applied) throws Exception {
 		DepositAccount first = behindProxy("Alice");
 		first.commit(Operation.deposit(new BigDecimal("1.00")), first.read());
-		String entry = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		String entry = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
 		String crafted = entry.replaceAll("\"commits\":1\\b", "\"commits\":4294967295")
 			.replaceAll("\"operations\":1\\b", "\"operations\":4294967295");
-		this.server.setData("/bank_deposit_audit/Alice", bytes(crafted), -2);
+		this.zk.server().setData("/bank_deposit_audit/Alice", bytes(crafted), -2);
 		Snapshot read = first.read();
 		if (applied) {
-			this.proxy.loseNextCommitReply(true);
+			this.zk.proxy().loseNextCommitReply(true);
 		}
 		else {
-			this.proxy.loseNextCommit(true);
+			this.zk.proxy().loseNextCommit(true);
 		}
 		CompletableFuture<CommitResult> lost = CompletableFuture
 			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
+		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
 		CommitResult other = account("Alice").commit(Operation.deposit(new BigDecimal("1.00")), null);
-		this.proxy.heal();
+		this.zk.proxy().heal();
 
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
-		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
-		String after = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
+		String after = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
 		System.out.println("other " + other.outcome() + "; lost " + result.outcome() + " (" + result.reason()
 				+ ") attempts " + result.attempts() + "; balance " + balance + "; entry " + after);
 		assertThat(other.outcome()).isEqualTo(Outcome.COMMITTED);
@@ -547,7 +521,7 @@ class AdversarialReviewRound2Tests {
 			assertThat(new BigDecimal(balance)).isIn(new BigDecimal("1002.00"), new BigDecimal("1102.00"));
 		}
 		// the crafted commit count is writes no balance write matches, so only the money is compared
-		assertThat(new DepositAudit(this.zkCli, this.properties).report().discrepancy())
+		assertThat(new DepositAudit(this.zk.zkCli(), this.properties).report().discrepancy())
 			.isEqualByComparingTo(BigDecimal.ZERO);
 	}
 
@@ -565,14 +539,14 @@ class AdversarialReviewRound2Tests {
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()); // balance 1001.00 at version 1
 		Snapshot stale = alice.read();
 		DepositAccount bob = account("Bob");
-		this.server.setVersion("/bank_deposit", -2);
+		this.zk.server().setVersion("/bank_deposit", -2);
 		CommitResult rollover = bob.commit(Operation.deposit(new BigDecimal("7.00")), null); // new node, version 0
 		CommitResult again = bob.commit(Operation.deposit(new BigDecimal("7.00")), null); // version 1
 
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("100.00")), stale);
 
-		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
-		AuditReport report = new DepositAudit(this.zkCli, this.properties).report();
+		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
+		AuditReport report = new DepositAudit(this.zk.zkCli(), this.properties).report();
 		System.out.println("bob " + rollover.outcome() + ", " + again.outcome() + "; alice " + result.outcome()
 				+ " attempts " + result.attempts() + "; balance " + balance + "; discrepancy " + report.discrepancy());
 		assertThat(new BigDecimal(balance))
@@ -584,13 +558,11 @@ class AdversarialReviewRound2Tests {
 	// ---------------------------------------------------------------- helpers
 
 	private DepositAccount account(String customer) throws InterruptedException {
-		return new DepositAccount(this.clients.connect(this.server.connectString()), this.properties, customer,
-				new StopSignal());
+		return this.zk.account(this.properties, customer);
 	}
 
 	private DepositAccount behindProxy(String customer) throws InterruptedException {
-		return new DepositAccount(this.clients.connect(this.proxy.connectString()), this.properties, customer,
-				new StopSignal());
+		return this.zk.behindProxy(this.properties, customer);
 	}
 
 	private static byte[] bytes(String text) {

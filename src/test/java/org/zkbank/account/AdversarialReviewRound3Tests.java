@@ -7,14 +7,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.CommitResult.Outcome;
-import org.zkbank.support.InProcessZooKeeper;
-import org.zkbank.support.ZooKeeperProxy;
-import org.zkbank.support.ZooKeeperTestClients;
+import org.zkbank.support.ServerWithProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,32 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdversarialReviewRound3Tests {
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	@RegisterExtension
+	final ServerWithProxy zk = new ServerWithProxy();
 
-	private final BankProperties properties = new BankProperties("/bank_deposit", new BigDecimal("1000"),
-			new BankProperties.Retry(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(3),
-					Duration.ofSeconds(10)),
-			new BankProperties.ZooKeeperAuth("", ""));
-
-	private InProcessZooKeeper server;
-
-	private ZooKeeperProxy proxy;
-
-	private CuratorFramework zkCli;
-
-	@BeforeEach
-	void setUp() throws Exception {
-		this.server = new InProcessZooKeeper();
-		this.proxy = new ZooKeeperProxy(this.server.port());
-		this.zkCli = this.clients.connect(this.server.connectString());
-	}
-
-	@AfterEach
-	void tearDown() throws Exception {
-		this.clients.close();
-		this.proxy.close();
-		this.server.close();
-	}
+	private final BankProperties properties = ServerWithProxy.properties(Duration.ofSeconds(3));
 
 	// ---------------------------------------------------------------- entryTamperedSince across a replaced audit root
 
@@ -67,16 +42,16 @@ class AdversarialReviewRound3Tests {
 	void aLostFirstCommitAcrossANewAuditIsNotAppliedTwice() throws Exception {
 		DepositAccount first = behindProxy("Alice");
 		Snapshot read = first.read();
-		this.proxy.loseNextCommitReply(true);
+		this.zk.proxy().loseNextCommitReply(true);
 		CompletableFuture<CommitResult> lost = CompletableFuture
 			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit");
-		this.proxy.heal();
+		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit");
+		this.zk.proxy().heal();
 
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
-		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
 		System.out.println("lost one " + result.outcome() + " (" + result.reason() + ") attempts " + result.attempts()
 				+ ", balance " + balance);
 		assertThat(new BigDecimal(balance))
@@ -95,17 +70,17 @@ class AdversarialReviewRound3Tests {
 		DepositAccount first = behindProxy("Alice");
 		first.commit(Operation.deposit(new BigDecimal("1.00")), first.read());
 		Snapshot read = first.read();
-		this.proxy.loseNextCommitReply(true);
+		this.zk.proxy().loseNextCommitReply(true);
 		CompletableFuture<CommitResult> lost = CompletableFuture
 			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit");
+		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit");
 		CommitResult other = account("Alice").commit(Operation.deposit(new BigDecimal("1.00")), null);
-		this.proxy.heal();
+		this.zk.proxy().heal();
 
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
-		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
 		System.out.println("other " + other.outcome() + "; lost one " + result.outcome() + " (" + result.reason()
 				+ ") attempts " + result.attempts() + ", balance " + balance);
 		assertThat(other.outcome()).isEqualTo(Outcome.COMMITTED);
@@ -127,7 +102,7 @@ class AdversarialReviewRound3Tests {
 	 */
 	@Test
 	void theStartOfAnAuditDoesNotOverwriteTheBalanceAclUnconditionally() throws Exception {
-		CuratorFramework ops = this.clients.connectAs(this.server.connectString(), "ops", "ops-secret");
+		CuratorFramework ops = this.zk.clients().connectAs(this.zk.server().connectString(), "ops", "ops-secret");
 		java.util.List<org.apache.zookeeper.data.ACL> acl = java.util.Arrays.asList(
 				new org.apache.zookeeper.data.ACL(org.apache.zookeeper.ZooDefs.Perms.ALL,
 						new org.apache.zookeeper.data.Id("digest", org.apache.zookeeper.server.auth.DigestAuthenticationProvider
@@ -139,7 +114,7 @@ class AdversarialReviewRound3Tests {
 		BankProperties secured = new BankProperties("/bank_deposit", new BigDecimal("1000"), this.properties.retry(),
 				new BankProperties.ZooKeeperAuth("bank", "s3cret"));
 		DepositAccount alice = new DepositAccount(
-				this.clients.connectAs(this.server.connectString(), "bank", "s3cret"), secured, "Alice", new StopSignal());
+				this.zk.clients().connectAs(this.zk.server().connectString(), "bank", "s3cret"), secured, "Alice", new StopSignal());
 
 		alice.read();
 
@@ -157,13 +132,11 @@ class AdversarialReviewRound3Tests {
 	// ---------------------------------------------------------------- helpers
 
 	private DepositAccount account(String customer) throws InterruptedException {
-		return new DepositAccount(this.clients.connect(this.server.connectString()), this.properties, customer,
-				new StopSignal());
+		return this.zk.account(this.properties, customer);
 	}
 
 	private DepositAccount behindProxy(String customer) throws InterruptedException {
-		return new DepositAccount(this.clients.connect(this.proxy.connectString()), this.properties, customer,
-				new StopSignal());
+		return this.zk.behindProxy(this.properties, customer);
 	}
 
 	private static byte[] bytes(String text) {

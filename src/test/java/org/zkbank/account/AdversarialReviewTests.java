@@ -13,14 +13,11 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.CommitResult.Outcome;
-import org.zkbank.support.InProcessZooKeeper;
-import org.zkbank.support.ZooKeeperProxy;
-import org.zkbank.support.ZooKeeperTestClients;
+import org.zkbank.support.ServerWithProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -33,33 +30,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class AdversarialReviewTests {
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	@RegisterExtension
+	final ServerWithProxy zk = new ServerWithProxy();
 
 	/** A short operation timeout, so that commits that cannot settle end within the test. */
-	private final BankProperties properties = new BankProperties("/bank_deposit", new BigDecimal("1000"),
-			new BankProperties.Retry(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(3),
-					Duration.ofSeconds(10)),
-			new BankProperties.ZooKeeperAuth("", ""));
-
-	private InProcessZooKeeper server;
-
-	private ZooKeeperProxy proxy;
-
-	private CuratorFramework zkCli;
-
-	@BeforeEach
-	void setUp() throws Exception {
-		this.server = new InProcessZooKeeper();
-		this.proxy = new ZooKeeperProxy(this.server.port());
-		this.zkCli = this.clients.connect(this.server.connectString());
-	}
-
-	@AfterEach
-	void tearDown() throws Exception {
-		this.clients.close();
-		this.proxy.close();
-		this.server.close();
-	}
+	private final BankProperties properties = ServerWithProxy.properties(Duration.ofSeconds(3));
 
 	/**
 	 * A deposit path whose parent does not exist (deleted, or never made): the customer's read
@@ -71,7 +46,7 @@ class AdversarialReviewTests {
 		BankProperties nested = new BankProperties("/branch/bank_deposit", new BigDecimal("1000"),
 				this.properties.retry(), this.properties.zookeeperAuth());
 		StopSignal stop = new StopSignal();
-		DepositAccount alice = new DepositAccount(this.clients.connect(this.server.connectString()), nested, "Alice",
+		DepositAccount alice = new DepositAccount(this.zk.clients().connect(this.zk.server().connectString()), nested, "Alice",
 				stop);
 		assertReadEnds(alice, stop);
 	}
@@ -112,10 +87,10 @@ class AdversarialReviewTests {
 	@Test
 	void anUnreadableAuditRootIsReportedAndTheReadEndsOnAStop() throws Exception {
 		StopSignal stop = new StopSignal();
-		DepositAccount alice = new DepositAccount(this.clients.connect(this.server.connectString()), this.properties,
+		DepositAccount alice = new DepositAccount(this.zk.clients().connect(this.zk.server().connectString()), this.properties,
 				"Alice", stop);
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		this.zkCli.setACL().withACL(onlySomeoneElse()).forPath("/bank_deposit_audit");
+		this.zk.zkCli().setACL().withACL(onlySomeoneElse()).forPath("/bank_deposit_audit");
 
 		assertReadEnds(alice, stop);
 	}
@@ -130,16 +105,16 @@ class AdversarialReviewTests {
 		DepositAccount alice = behindProxy("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()); // the entry exists
 		Snapshot read = alice.read();
-		this.proxy.loseNextCommitReply(true);
+		this.zk.proxy().loseNextCommitReply(true);
 		CompletableFuture<CommitResult> lost = CompletableFuture
 			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
-		this.zkCli.setACL().withACL(onlySomeoneElse()).forPath("/bank_deposit_audit/Alice");
-		this.proxy.heal();
+		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		this.zk.zkCli().setACL().withACL(onlySomeoneElse()).forPath("/bank_deposit_audit/Alice");
+		this.zk.proxy().heal();
 
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
-		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
 		System.out.println("result " + result.outcome() + " (" + result.reason() + "), balance " + balance);
 		assertThat(balance).as("the lost write was applied").isEqualTo("1101.00");
 		assertThat(result.outcome())
@@ -160,16 +135,16 @@ class AdversarialReviewTests {
 		DepositAccount alice = behindProxy("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		Snapshot read = alice.read();
-		this.proxy.loseNextCommitReply(true);
+		this.zk.proxy().loseNextCommitReply(true);
 		CompletableFuture<CommitResult> lost = CompletableFuture
 			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit/Alice");
-		this.proxy.heal();
+		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit/Alice");
+		this.zk.proxy().heal();
 
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
-		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
 		System.out.println("result " + result.outcome() + " attempts " + result.attempts() + ", balance " + balance);
 		assertThat(new BigDecimal(balance))
 			.as("one deposit of 100.00 on 1001.00 must be applied at most once (outcome %s)", result.outcome())
@@ -189,31 +164,31 @@ class AdversarialReviewTests {
 				new BankProperties.Retry(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(3),
 						Duration.ofSeconds(10)),
 				this.properties.zookeeperAuth());
-		DepositAccount first = new DepositAccount(this.clients.connect(this.proxy.connectString()), quick, "Alice",
+		DepositAccount first = new DepositAccount(this.zk.clients().connect(this.zk.proxy().connectString()), quick, "Alice",
 				new StopSignal());
 		Snapshot read = first.read();
-		this.proxy.loseNextCommitReply(true);
+		this.zk.proxy().loseNextCommitReply(true);
 		CompletableFuture<CommitResult> lost = CompletableFuture
 			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.proxy.awaitFault(Duration.ofSeconds(10))).isTrue();
-		CuratorFramework direct = this.clients.connect(this.server.connectString());
+		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CuratorFramework direct = this.zk.clients().connect(this.zk.server().connectString());
 		for (int i = 0; i < 33; i++) {
 			new DepositAccount(direct, this.properties, "Alice", new StopSignal())
 				.commit(Operation.deposit(new BigDecimal("1.00")), null);
 		}
-		String entry = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		String entry = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
 		String edited = entry.replaceAll("\"evictedThrough\":[0-9]+", "\"evictedThrough\":0");
-		this.zkCli.setData().forPath("/bank_deposit_audit/Alice", bytes(edited));
-		this.proxy.heal();
+		this.zk.zkCli().setData().forPath("/bank_deposit_audit/Alice", bytes(edited));
+		this.zk.proxy().heal();
 
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
 		// the edit shows in the entry's version: the entry is reported, and the lost commit ends unknown
 		assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
 		assertThat(result.attempts()).isEqualTo(1);
-		assertThat(text(this.zkCli.getData().forPath("/bank_deposit"))).isEqualTo("1133.00");
+		assertThat(text(this.zk.zkCli().getData().forPath("/bank_deposit"))).isEqualTo("1133.00");
 		assertThatExceptionOfType(DepositException.class)
-			.isThrownBy(() -> new DepositAudit(this.zkCli, this.properties).report())
+			.isThrownBy(() -> new DepositAudit(this.zk.zkCli(), this.properties).report())
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT));
 	}
 
@@ -224,13 +199,13 @@ class AdversarialReviewTests {
 	void anAuditEntryWithAnUnknownFieldIsReportedNotRewritten() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		String entry = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		String entry = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
 		String odd = entry.substring(0, entry.length() - 1) + ",\"note\":\"kept by the operator\"}";
-		this.zkCli.setData().forPath("/bank_deposit_audit/Alice", bytes(odd));
+		this.zk.zkCli().setData().forPath("/bank_deposit_audit/Alice", bytes(odd));
 
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("2.00")), null);
 
-		String after = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		String after = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
 		System.out.println("result " + result.outcome() + ", entry " + after);
 		assertThat(after).as("an entry with an unknown field must be reported, not rewritten (commit was %s)",
 				result.outcome()).contains("kept by the operator");
@@ -245,12 +220,12 @@ class AdversarialReviewTests {
 	 */
 	@Test
 	void aTinyOpeningBalanceWrittenByZkCliStartsAnAuditTheBankCanReadBack() throws Exception {
-		this.zkCli.create().forPath("/bank_deposit", bytes("0.0000001"));
+		this.zk.zkCli().create().forPath("/bank_deposit", bytes("0.0000001"));
 		DepositAccount alice = account("Alice");
 
 		Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(alice::read);
 
-		String root = text(this.zkCli.getData().forPath("/bank_deposit_audit"));
+		String root = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit"));
 		System.out.println("read threw " + thrown + "; root " + root);
 		assertThat(thrown).as("the bank wrote the audit root %s and must be able to read it back", root).isNull();
 	}
@@ -262,11 +237,11 @@ class AdversarialReviewTests {
 	 */
 	@Test
 	void aCommittedWithdrawalOfATinyAmountLeavesAnEntryTheBankCanReadBack() throws Exception {
-		this.zkCli.create().forPath("/bank_deposit", bytes("1." + "0".repeat(29) + "1"));
+		this.zk.zkCli().create().forPath("/bank_deposit", bytes("1." + "0".repeat(29) + "1"));
 		DepositAccount alice = account("Alice");
 		CommitResult result = alice.commit(Operation.withdraw(new BigDecimal("0." + "0".repeat(29) + "1")), alice.read());
 
-		String entry = text(this.zkCli.getData().forPath("/bank_deposit_audit/Alice"));
+		String entry = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
 		Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(alice::read);
 		System.out.println("commit " + result.outcome() + "; entry " + entry + "; read threw " + thrown);
 		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
@@ -284,14 +259,14 @@ class AdversarialReviewTests {
 	void aDepositReplacedBetweenAReadAndItsCommitIsNeverWrittenTo() throws Exception {
 		DepositAccount alice = account("Alice");
 		Snapshot read = alice.read(); // the bank creates the balance: version 0
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
-		this.zkCli.create().forPath("/bank_deposit", bytes("1000")); // replaced, again at version 0
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
+		this.zk.zkCli().create().forPath("/bank_deposit", bytes("1000")); // replaced, again at version 0
 
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("100.00")), read);
 
-		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
 		Throwable audit = org.assertj.core.api.Assertions
-			.catchThrowable(() -> new DepositAudit(this.zkCli, this.properties).report());
+			.catchThrowable(() -> new DepositAudit(this.zk.zkCli(), this.properties).report());
 		System.out.println("commit " + result.outcome() + "; replaced balance now " + balance + "; audit " + audit);
 		assertThat(balance).as("a replaced deposit must never be written to (commit was %s)", result.outcome())
 			.isEqualTo("1000");
@@ -302,13 +277,13 @@ class AdversarialReviewTests {
 	void aDepositReplacedBetweenTwoCommitsIsNeverWrittenTo() throws Exception {
 		DepositAccount alice = account("Alice");
 		CommitResult first = alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()); // version 1
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
-		this.zkCli.create().forPath("/bank_deposit", bytes("5000"));
-		this.zkCli.setData().forPath("/bank_deposit", bytes("5000")); // replaced, at version 1
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
+		this.zk.zkCli().create().forPath("/bank_deposit", bytes("5000"));
+		this.zk.zkCli().setData().forPath("/bank_deposit", bytes("5000")); // replaced, at version 1
 
 		CommitResult second = alice.commit(Operation.deposit(new BigDecimal("100.00")), first.snapshot());
 
-		String balance = text(this.zkCli.getData().forPath("/bank_deposit"));
+		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
 		System.out.println("second commit " + second.outcome() + " (" + second.reason() + "); replaced balance now " + balance);
 		assertThat(balance).as("a replaced deposit must never be written to (commit was %s)", second.outcome())
 			.isEqualTo("5000");
@@ -322,20 +297,19 @@ class AdversarialReviewTests {
 	 */
 	@Test
 	void rewritingTheAuditRootIsReportedAsARewriteAndNothingIsWritten() throws Exception {
-		this.zkCli.create().forPath("/bank_deposit", bytes("1000"));
-		this.server.setVersion("/bank_deposit", -2);
+		this.zk.zkCli().create().forPath("/bank_deposit", bytes("1000"));
+		this.zk.server().setVersion("/bank_deposit", -2);
 		DepositAccount alice = account("Alice");
 		CommitResult rollover = alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		byte[] root = this.zkCli.getData().forPath("/bank_deposit_audit");
-		this.zkCli.setData().forPath("/bank_deposit_audit", root); // the same bytes
+		byte[] root = this.zk.zkCli().getData().forPath("/bank_deposit_audit");
+		this.zk.zkCli().setData().forPath("/bank_deposit_audit", root); // the same bytes
 
 		assertThat(rollover.outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.withMessageContaining("someone rewrote the audit");
 		assertThat(alice.commit(Operation.deposit(new BigDecimal("1.00")), null).outcome()).isEqualTo(Outcome.FAILED);
-		assertThat(text(this.zkCli.getData().forPath("/bank_deposit"))).isEqualTo("1001.00");
+		assertThat(text(this.zk.zkCli().getData().forPath("/bank_deposit"))).isEqualTo("1001.00");
 	}
-
 
 	// ---------------------------------------------------------------- the audit at scale
 
@@ -348,7 +322,7 @@ class AdversarialReviewTests {
 	 */
 	@Test
 	void theAuditOfEightHundredCustomerNamesWorksAndDoesNotDisconnectTheSharedSession() throws Exception {
-		CuratorFramework shared = this.clients.connect(this.server.connectString());
+		CuratorFramework shared = this.zk.clients().connect(this.zk.server().connectString());
 		DepositAccount alice = new DepositAccount(shared, this.properties, "Alice", new StopSignal());
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		for (int name = 0; name < 800; name++) {
@@ -356,7 +330,7 @@ class AdversarialReviewTests {
 			for (int instance = 0; instance < CustomerTotals.INSTANCES_KEPT; instance++) {
 				totals = totals.plus(List.of(Operation.deposit(new BigDecimal("0.01"))), "%013d".formatted(instance), 1_000_000 + instance, true);
 			}
-			this.zkCli.create().forPath("/bank_deposit_audit/Customer" + name, AuditCodec.encode(totals));
+			this.zk.zkCli().create().forPath("/bank_deposit_audit/Customer" + name, AuditCodec.encode(totals));
 		}
 		java.util.concurrent.atomic.AtomicInteger suspended = new java.util.concurrent.atomic.AtomicInteger();
 		shared.getConnectionStateListenable().addListener((client, state) -> {
@@ -369,7 +343,7 @@ class AdversarialReviewTests {
 			.catchThrowable(() -> new DepositAudit(shared, this.properties).report());
 		Thread.sleep(500);
 
-		System.out.println("entry size " + this.zkCli.getData().forPath("/bank_deposit_audit/Customer0").length
+		System.out.println("entry size " + this.zk.zkCli().getData().forPath("/bank_deposit_audit/Customer0").length
 				+ " bytes; audit threw " + thrown + "; connection losses of the shared session: " + suspended.get());
 		assertThat(thrown).as("the audit of 800 names must be computed, not fail as %s", thrown).isNull();
 		assertThat(suspended.get()).as("an audit must not disconnect the session it shares with a customer").isZero();
@@ -383,13 +357,11 @@ class AdversarialReviewTests {
 	}
 
 	private DepositAccount account(String customer) throws InterruptedException {
-		return new DepositAccount(this.clients.connect(this.server.connectString()), this.properties, customer,
-				new StopSignal());
+		return this.zk.account(this.properties, customer);
 	}
 
 	private DepositAccount behindProxy(String customer) throws InterruptedException {
-		return new DepositAccount(this.clients.connect(this.proxy.connectString()), this.properties, customer,
-				new StopSignal());
+		return this.zk.behindProxy(this.properties, customer);
 	}
 
 	private static byte[] bytes(String text) {

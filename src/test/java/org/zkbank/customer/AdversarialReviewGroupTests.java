@@ -7,10 +7,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.AuditReport;
 import org.zkbank.account.BankProperties;
@@ -19,10 +17,8 @@ import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.Operation;
 import org.zkbank.account.StopSignal;
-import org.zkbank.support.InProcessZooKeeper;
+import org.zkbank.support.ServerWithProxy;
 import org.zkbank.support.TransactionLogOracle;
-import org.zkbank.support.ZooKeeperProxy;
-import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,35 +28,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdversarialReviewGroupTests {
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	@RegisterExtension
+	final ServerWithProxy zk = new ServerWithProxy();
 
-	private final BankProperties properties = new BankProperties("/bank_deposit", new BigDecimal("1000"),
-			new BankProperties.Retry(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(2),
-					Duration.ofSeconds(10)),
-			new BankProperties.ZooKeeperAuth("", ""));
-
-	private InProcessZooKeeper server;
-
-	private ZooKeeperProxy proxy;
-
-	@BeforeEach
-	void setUp() throws Exception {
-		this.server = new InProcessZooKeeper();
-		this.proxy = new ZooKeeperProxy(this.server.port());
-	}
-
-	@AfterEach
-	void tearDown() throws Exception {
-		this.clients.close();
-		this.proxy.close();
-		this.server.close();
-	}
+	private final BankProperties properties = ServerWithProxy.properties(Duration.ofSeconds(2));
 
 	@Test
 	void groupCommitsWithLostRepliesAndTwoInstancesOfOneNameAreExactlyOnce() throws Exception {
 		List<CommitResult> history = Collections.synchronizedList(new ArrayList<>());
 		StopSignal stop = new StopSignal();
-		DepositAccount proxied = new DepositAccount(this.clients.connect(this.proxy.connectString()), this.properties,
+		DepositAccount proxied = new DepositAccount(this.zk.clients().connect(this.zk.proxy().connectString()), this.properties,
 				"Alice", stop);
 		GroupCommit group = new GroupCommit(proxied, (results) -> {
 		});
@@ -79,7 +56,7 @@ class AdversarialReviewGroupTests {
 			}, "alice-device-" + device));
 		}
 		for (String name : new String[] { "Alice", "Bob" }) {
-			DepositAccount direct = new DepositAccount(this.clients.connect(this.server.connectString()),
+			DepositAccount direct = new DepositAccount(this.zk.clients().connect(this.zk.server().connectString()),
 					this.properties, name, stop);
 			threads.add(new Thread(() -> {
 				while (!stop.isStopped()) {
@@ -100,27 +77,27 @@ class AdversarialReviewGroupTests {
 		while (System.nanoTime() < end) {
 			Thread.sleep(300);
 			if (faults % 2 == 0) {
-				this.proxy.loseNextCommitReply(faults % 4 == 0);
+				this.zk.proxy().loseNextCommitReply(faults % 4 == 0);
 			}
 			else {
-				this.proxy.loseNextCommit(false);
+				this.zk.proxy().loseNextCommit(false);
 			}
 			faults++;
 			Thread.sleep(100);
-			this.proxy.heal();
+			this.zk.proxy().heal();
 		}
 		stop.stop();
 		for (Thread thread : threads) {
 			thread.join(15_000);
 			assertThat(thread.isAlive()).as("%s still running after a stop", thread.getName()).isFalse();
 		}
-		AuditReport audit = new DepositAudit(this.clients.connect(this.server.connectString()), this.properties)
+		AuditReport audit = new DepositAudit(this.zk.clients().connect(this.zk.server().connectString()), this.properties)
 			.report();
 		long unknown = history.stream().filter((r) -> r.outcome() == CommitResult.Outcome.UNKNOWN).count();
 		long ambiguous = history.stream().filter(CommitResult::ambiguous).count();
 		System.out.println("results " + history.size() + ", ambiguous " + ambiguous + ", unknown " + unknown
 				+ ", audit conserved " + audit.conserved() + " discrepancy " + audit.discrepancy());
-		System.out.println(new TransactionLogOracle(this.properties, List.of(this.server.dataDirectory()))
+		System.out.println(new TransactionLogOracle(this.properties, List.of(this.zk.server().dataDirectory()))
 			.check(history, audit, 0));
 		assertThat(audit.conserved()).isTrue();
 	}

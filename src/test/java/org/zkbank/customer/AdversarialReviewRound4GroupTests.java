@@ -10,10 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.AuditReport;
 import org.zkbank.account.BankProperties;
@@ -23,10 +21,8 @@ import org.zkbank.account.DepositAudit;
 import org.zkbank.account.Operation;
 import org.zkbank.account.Snapshot;
 import org.zkbank.account.StopSignal;
-import org.zkbank.support.InProcessZooKeeper;
+import org.zkbank.support.ServerWithProxy;
 import org.zkbank.support.TransactionLogOracle;
-import org.zkbank.support.ZooKeeperProxy;
-import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,42 +34,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdversarialReviewRound4GroupTests {
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	@RegisterExtension
+	final ServerWithProxy zk = new ServerWithProxy();
 
-	private final BankProperties properties = new BankProperties("/bank_deposit", new BigDecimal("1000"),
-			new BankProperties.Retry(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(2),
-					Duration.ofSeconds(10)),
-			new BankProperties.ZooKeeperAuth("", ""));
+	private final BankProperties properties = ServerWithProxy.properties(Duration.ofSeconds(2));
 
 	private final List<CommitResult> history = Collections.synchronizedList(new ArrayList<>());
-
-	private InProcessZooKeeper server;
-
-	private ZooKeeperProxy proxy;
-
-	private CuratorFramework zkCli;
-
-	@BeforeEach
-	void setUp() throws Exception {
-		this.server = new InProcessZooKeeper();
-		this.proxy = new ZooKeeperProxy(this.server.port());
-		this.zkCli = this.clients.connect(this.server.connectString());
-	}
-
-	@AfterEach
-	void tearDown() throws Exception {
-		this.clients.close();
-		this.proxy.close();
-		this.server.close();
-	}
 
 	@Test
 	void groupCommitsWithRandomLossesStaleBasesAndAStopMidFlightPassTheOracle() throws Exception {
 		StopSignal stop = new StopSignal();
-		DepositAccount alice = new DepositAccount(this.clients.connect(this.proxy.connectString()), this.properties,
+		DepositAccount alice = new DepositAccount(this.zk.clients().connect(this.zk.proxy().connectString()), this.properties,
 				"Alice", stop);
 		GroupCommit group = new GroupCommit(alice, this.history::addAll);
-		DepositAccount bob = new DepositAccount(this.clients.connect(this.server.connectString()), this.properties, "Bob",
+		DepositAccount bob = new DepositAccount(this.zk.clients().connect(this.zk.server().connectString()), this.properties, "Bob",
 				new StopSignal());
 		AtomicBoolean running = new AtomicBoolean(true);
 		CompletableFuture<Void> bobs = CompletableFuture.runAsync(() -> {
@@ -97,10 +71,10 @@ class AdversarialReviewRound4GroupTests {
 					return;
 				}
 				if (mine.nextBoolean()) {
-					this.proxy.loseNextCommitReply(false);
+					this.zk.proxy().loseNextCommitReply(false);
 				}
 				else {
-					this.proxy.loseNextCommit(false);
+					this.zk.proxy().loseNextCommit(false);
 				}
 			}
 		});
@@ -141,7 +115,7 @@ class AdversarialReviewRound4GroupTests {
 		faults.get(30, TimeUnit.SECONDS);
 		Thread.sleep(300);
 
-		AuditReport report = new DepositAudit(this.zkCli, this.properties).report();
+		AuditReport report = new DepositAudit(this.zk.zkCli(), this.properties).report();
 		System.out.println(report);
 		System.out.println(this.history.stream()
 			.filter((r) -> r.commit().instance() != null)
@@ -152,7 +126,7 @@ class AdversarialReviewRound4GroupTests {
 					+ ": " + r.reason()));
 		assertThat(report.unexplainedWrites()).isZero();
 		assertThat(report.conserved()).as(report.toString()).isTrue();
-		System.out.println(new TransactionLogOracle(this.properties, List.of(this.server.dataDirectory()))
+		System.out.println(new TransactionLogOracle(this.properties, List.of(this.zk.server().dataDirectory()))
 			.check(this.history, report, 0));
 	}
 
