@@ -1,59 +1,36 @@
 package org.zkbank.account;
 
-import java.math.BigDecimal;
-import java.time.Duration;
+import java.util.List;
 
 /**
- * How one operation ended, with the figures of its way there. Conflicts are counted here, never
- * thrown.
+ * How one commit ended: each operation's outcome, in order, and one record of what the commit
+ * took. Conflicts are counted here, never thrown.
  *
- * @param operation what was intended
- * @param commit the commit that carried the operation: the same on every attempt
- * @param outcome committed, rejected, failed (certainly not applied) or unknown
- * @param balanceBefore the balance the last attempt started from, {@code null} if none was read
- * @param balanceAfter the balance after the operation ({@code balanceBefore} unless committed)
- * @param version the balance node version after the operation, {@code -1} if unknown
- * @param attempts versioned writes sent
- * @param conflicts writes refused because another commit came first
- * @param ambiguous whether a write's result was lost (connection loss) and had to be resolved
- * @param duration from the start of the commit to its outcome
+ * @param id the commit, the same on every attempt
+ * @param operations how each operation ended, in the order they were given
+ * @param version the balance node's version after the commit (of the balance read, when it wrote
+ * nothing), {@code -1} if none is known
  * @param snapshot what the customer may commit with next, {@code null} when it must read again
- * @param reason why it was rejected or failed, {@code null} when committed
+ * @param stats attempts, conflicts, a lost reply and the time it took
  */
-public record CommitResult(Operation operation, CommitId commit, Outcome outcome, BigDecimal balanceBefore, BigDecimal balanceAfter,
-		int version, int attempts, int conflicts, boolean ambiguous, Duration duration, Snapshot snapshot,
-		String reason) {
+public record CommitResult(CommitId id, List<OperationResult> operations, int version, Snapshot snapshot,
+		CommitStats stats) {
 
-	/** How an operation ended. */
-	public enum Outcome {
+	public CommitResult {
+		operations = List.copyOf(operations);
+	}
 
-		/** Applied once. */
-		COMMITTED("committed"),
-
-		/** Not applied: it would take the balance below zero or beyond what the deposit stores. */
-		REJECTED("rejected"),
-
-		/** Certainly not applied. */
-		FAILED("failed"),
-
-		/**
-		 * Applied once or not at all: its reply was lost and this instance could not settle which
-		 * (stopped, timed out or forgotten). Never sent again; the audit explains the balance
-		 * either way.
-		 */
-		UNKNOWN("unknown");
-
-		private final String tag;
-
-		Outcome(String tag) {
-			this.tag = tag;
+	/** The result of a commit's only operation. */
+	public OperationResult single() {
+		if (this.operations.size() != 1) {
+			throw new IllegalStateException("a commit of " + this.operations.size() + " operations");
 		}
+		return this.operations.get(0);
+	}
 
-		/** The lower-case name used in logs and metric tags. */
-		public String tag() {
-			return this.tag;
-		}
-
+	/** Whether any operation was applied. */
+	public boolean anyCommitted() {
+		return this.operations.stream().anyMatch(OperationResult::committed);
 	}
 
 	/**
@@ -61,10 +38,6 @@ public record CommitResult(Operation operation, CommitId commit, Outcome outcome
 	 * ZooKeeper's transaction log finds the commit by.
 	 */
 	public record CommitId(String instance, long sequence) {
-	}
-
-	public boolean committed() {
-		return this.outcome == Outcome.COMMITTED;
 	}
 
 }

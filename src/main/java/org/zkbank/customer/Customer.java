@@ -14,10 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.zkbank.account.CommitResult;
+import org.zkbank.account.CommitStats;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositException;
 import org.zkbank.account.Money;
 import org.zkbank.account.Operation;
+import org.zkbank.account.OperationResult;
+import org.zkbank.account.Outcome;
 import org.zkbank.account.Snapshot;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.CustomerMeters;
@@ -110,7 +113,10 @@ final class Customer {
 		try {
 			while (this.stop.pause(between(this.pace.intervalMin(), this.pace.intervalMax()))) {
 				try {
-					operate();
+					Receipt receipt = operate();
+					if (receipt != null) {
+						log(receipt);
+					}
 					this.internal = null;
 				}
 				catch (DepositException ex) {
@@ -137,7 +143,7 @@ final class Customer {
 	 * @return how it ended, or {@code null} if stopped while thinking (nothing was sent)
 	 * @throws DepositException when the balance cannot be read
 	 */
-	CommitResult operate() {
+	Receipt operate() {
 		Snapshot seen = this.view;
 		if (seen == null || !this.pace.intervalMax().isZero()) {
 			seen = this.account.read();
@@ -162,11 +168,10 @@ final class Customer {
 		reportProblem(current);
 	}
 
-	/** Takes in the results of one commit, before its devices see them. */
-	private void committed(List<CommitResult> results) {
-		this.view = results.get(0).snapshot();
-		this.meters.record(results);
-		results.forEach(this::log);
+	/** Takes in the result of one commit, before its devices see it. */
+	private void committed(CommitResult result) {
+		this.view = result.snapshot();
+		this.meters.record(result);
 		DepositException problem = this.account.problem();
 		if (problem != null && problem.problem() == DepositException.Problem.INTERNAL) {
 			reportProblem(problem); // the account logged it with its stack
@@ -188,13 +193,16 @@ final class Customer {
 		return new BigInteger(cents.bitLength() + 16, random).mod(cents).add(BigInteger.ONE);
 	}
 
-	private void log(CommitResult result) {
-		boolean settled = result.committed() || result.outcome() == CommitResult.Outcome.REJECTED;
+	/** One line per operation, with the figures of the commit that carried it. */
+	private void log(Receipt receipt) {
+		OperationResult result = receipt.operation();
+		boolean settled = result.committed() || result.outcome() == Outcome.REJECTED;
 		if (settled ? !log.isInfoEnabled() : !log.isWarnEnabled()) {
 			return; // the line costs more than a commit's bookkeeping: build it only to print it
 		}
-		String figures = "(version %d, attempts %d, conflicts %d%s)".formatted(result.version(), result.attempts(),
-				result.conflicts(), result.ambiguous() ? ", reply lost" : "");
+		CommitStats stats = receipt.commit().stats();
+		String figures = "(version %d, attempts %d, conflicts %d%s)".formatted(receipt.commit().version(),
+				stats.attempts(), stats.conflicts(), stats.ambiguous() ? ", reply lost" : "");
 		switch (result.outcome()) {
 			case COMMITTED -> log.info("{} {} committed: balance {} -> {} {}", name(), result.operation(),
 					Money.format(result.balanceBefore()), Money.format(result.balanceAfter()), figures);

@@ -26,20 +26,20 @@ final class GroupCommit {
 
 	private final DepositAccount account;
 
-	private final Consumer<List<CommitResult>> committed;
+	private final Consumer<CommitResult> committed;
 
 	private final ReentrantLock committing = new ReentrantLock();
 
 	private final Queue<Submitted> waiting = new ConcurrentLinkedQueue<>();
 
-	/** @param committed told the results of each commit, in order, before their devices are */
-	GroupCommit(DepositAccount account, Consumer<List<CommitResult>> committed) {
+	/** @param committed told the result of each commit, in order, before its devices are */
+	GroupCommit(DepositAccount account, Consumer<CommitResult> committed) {
 		this.account = account;
 		this.committed = committed;
 	}
 
 	/** Commits the operation, with others waiting, and returns how it ended. */
-	CommitResult commit(Operation operation, Snapshot basis) {
+	Receipt commit(Operation operation, Snapshot basis) {
 		Submitted mine = new Submitted(operation, basis, Thread.currentThread());
 		this.waiting.add(mine);
 		while (!mine.done()) {
@@ -63,7 +63,7 @@ final class GroupCommit {
 				LockSupport.park(this);
 			}
 		}
-		return mine.result();
+		return mine.receipt();
 	}
 
 	private void commitWaiting() {
@@ -78,10 +78,10 @@ final class GroupCommit {
 			.max(Comparator.comparingLong(Snapshot::mzxid))
 			.orElse(null);
 		try {
-			List<CommitResult> results = this.account.commit(batch.stream().map(Submitted::operation).toList(), basis);
-			this.committed.accept(results);
+			CommitResult result = this.account.commit(batch.stream().map(Submitted::operation).toList(), basis);
+			this.committed.accept(result);
 			for (int i = 0; i < batch.size(); i++) {
-				batch.get(i).result = results.get(i);
+				batch.get(i).receipt = new Receipt(result.operations().get(i), result);
 			}
 		}
 		catch (RuntimeException | Error ex) {
@@ -102,7 +102,7 @@ final class GroupCommit {
 
 		private final Thread device;
 
-		private volatile CommitResult result;
+		private volatile Receipt receipt;
 
 		private volatile Throwable failure;
 
@@ -121,14 +121,14 @@ final class GroupCommit {
 		}
 
 		boolean done() {
-			return this.result != null || this.failure != null;
+			return this.receipt != null || this.failure != null;
 		}
 
-		CommitResult result() {
+		Receipt receipt() {
 			if (this.failure != null) {
 				throw new IllegalStateException("the commit that carried " + this.operation + " failed", this.failure);
 			}
-			return this.result;
+			return this.receipt;
 		}
 
 	}

@@ -3,7 +3,6 @@ package org.zkbank.observability;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,9 +14,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import org.zkbank.account.CommitResult;
-import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.account.CommitStats;
 import org.zkbank.account.DepositException;
+import org.zkbank.account.OperationResult;
 import org.zkbank.account.OperationType;
+import org.zkbank.account.Outcome;
 
 /**
  * The meters of one customer. Prometheus names: {@code bank_conflicts_total},
@@ -101,20 +102,20 @@ public final class CustomerMeters {
 		this.balance.set(balance);
 	}
 
-	/** Records the results of one commit: its operations share its attempts, conflicts and lost reply. */
-	public void record(List<CommitResult> commit) {
-		CommitResult shared = commit.get(0);
-		this.conflicts.increment(shared.conflicts());
-		this.retries.increment(Math.max(0, shared.attempts() - 1));
-		if (shared.ambiguous()) {
+	/** Records one commit: its figures once, and each operation's outcome. */
+	public void record(CommitResult commit) {
+		CommitStats stats = commit.stats();
+		this.conflicts.increment(stats.conflicts());
+		this.retries.increment(Math.max(0, stats.attempts() - 1));
+		if (stats.ambiguous()) {
 			this.ambiguous.increment();
 		}
 		int committed = 0;
-		for (CommitResult result : commit) {
+		for (OperationResult result : commit.operations()) {
 			OperationType type = result.operation().type();
 			this.operations.get(type).get(result.outcome()).increment();
-			this.durations.get(type).get(result.outcome()).record(result.duration());
-			this.attempts.record(result.attempts());
+			this.durations.get(type).get(result.outcome()).record(stats.duration());
+			this.attempts.record(stats.attempts());
 			if (result.committed()) {
 				this.amounts.get(type).increment(result.operation().amount().doubleValue());
 				committed++;
@@ -123,9 +124,9 @@ public final class CustomerMeters {
 		if (committed > 0) {
 			this.batchSize.record(committed);
 		}
-		CommitResult last = commit.get(commit.size() - 1);
-		if (last.balanceAfter() != null) {
-			this.balance.set(last.balanceAfter());
+		BigDecimal after = commit.operations().get(commit.operations().size() - 1).balanceAfter();
+		if (after != null) {
+			this.balance.set(after);
 		}
 	}
 

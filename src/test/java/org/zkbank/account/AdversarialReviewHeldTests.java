@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.account.Outcome;
 import org.zkbank.support.ServerWithProxy;
 import org.zkbank.support.ZooKeeperTestClients;
 
@@ -39,7 +39,7 @@ class AdversarialReviewHeldTests {
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
-		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		AuditReport report = this.zk.verify(this.properties);
 		assertThat(report.balance()).isEqualByComparingTo("1150.00");
 	}
@@ -60,7 +60,7 @@ class AdversarialReviewHeldTests {
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
-		assertThat(result.outcome()).isEqualTo(Outcome.REJECTED); // 550 left: 600 does not fit
+		assertThat(result.single().outcome()).isEqualTo(Outcome.REJECTED); // 550 left: 600 does not fit
 		AuditReport report = this.zk.verify(this.properties);
 		assertThat(report.balance()).isEqualByComparingTo("550.00");
 	}
@@ -86,8 +86,8 @@ class AdversarialReviewHeldTests {
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
 		// the audit's commit count is off by the 2^32 commits made up above; the balance and entry are exact
-		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(meanwhile.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(meanwhile.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8)).isEqualTo("1111.00");
 		assertThat(second.read().totals().deposited()).isEqualByComparingTo("111.00");
 	}
@@ -106,7 +106,7 @@ class AdversarialReviewHeldTests {
 		CommitResult result = this.zk.record(lost.get(60, TimeUnit.SECONDS));
 
 		assertThat(session).isNotZero();
-		assertThat(result.outcome()).isIn(Outcome.COMMITTED, Outcome.UNKNOWN);
+		assertThat(result.single().outcome()).isIn(Outcome.COMMITTED, Outcome.UNKNOWN);
 		AuditReport report = this.zk.verify(this.properties);
 		assertThat(report.balance()).isEqualByComparingTo("1100.00");
 	}
@@ -120,8 +120,8 @@ class AdversarialReviewHeldTests {
 		CommitResult withdraw = this.zk.record(
 				alice.commit(Operation.withdraw(new BigDecimal("0.01")), alice.read()));
 
-		assertThat(deposit.outcome()).isEqualTo(Outcome.REJECTED);
-		assertThat(withdraw.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(deposit.single().outcome()).isEqualTo(Outcome.REJECTED);
+		assertThat(withdraw.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		AuditReport report = this.zk.verify(this.properties);
 		assertThat(report.balance()).isEqualByComparingTo("9".repeat(30) + ".98" + "9".repeat(28));
 	}
@@ -145,7 +145,7 @@ class AdversarialReviewHeldTests {
 				Throwable audit = catchThrowable(() -> new DepositAudit(this.zk.zkCli(), this.properties).report());
 				CommitResult result = alice.commit(Operation.deposit(new BigDecimal("1.00")), null);
 				assertThat(audit).as("audit of %s = %s", node, abbreviate(payload)).isInstanceOf(DepositException.class);
-				assertThat(result.outcome()).as("commit with %s = %s", node, abbreviate(payload)).isEqualTo(Outcome.FAILED);
+				assertThat(result.single().outcome()).as("commit with %s = %s", node, abbreviate(payload)).isEqualTo(Outcome.FAILED);
 				assertThat(new String(this.zk.zkCli().getData().forPath(node), StandardCharsets.UTF_8))
 					.as("%s left untouched", node)
 					.isEqualTo(payload);
@@ -166,9 +166,9 @@ class AdversarialReviewHeldTests {
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("2.00")), null);
 
 		String after = new String(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"), StandardCharsets.UTF_8);
-		System.out.println("suffix '" + suffix + "': result " + result.outcome() + ", entry " + after);
+		System.out.println("suffix '" + suffix + "': result " + result.single().outcome() + ", entry " + after);
 		assertThat(after).as("an entry with trailing content must be reported, not rewritten (commit was %s)",
-				result.outcome()).endsWith(suffix);
+				result.single().outcome()).endsWith(suffix);
 	}
 
 	private static String abbreviate(String text) {

@@ -11,7 +11,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.account.Outcome;
 import org.zkbank.support.ServerWithProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,12 +56,12 @@ class AdversarialReviewRound2Tests {
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
 		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
-		System.out.println("other " + other.outcome() + "; lost one " + result.outcome() + " (" + result.reason()
-				+ ") attempts " + result.attempts() + ", balance " + balance);
-		assertThat(other.outcome()).isEqualTo(Outcome.COMMITTED);
+		System.out.println("other " + other.single().outcome() + "; lost one " + result.single().outcome() + " (" + result.single().reason()
+				+ ") attempts " + result.stats().attempts() + ", balance " + balance);
+		assertThat(other.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(new BigDecimal(balance))
 			.as("the deposit of 100.00 was applied before its reply was lost and must not be applied again "
-					+ "(outcome %s, attempts %d)", result.outcome(), result.attempts())
+					+ "(outcome %s, attempts %d)", result.single().outcome(), result.stats().attempts())
 			.isLessThanOrEqualTo(new BigDecimal("1102.00"));
 	}
 
@@ -81,11 +81,11 @@ class AdversarialReviewRound2Tests {
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
 		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
-		System.out.println("other " + other.outcome() + "; lost one " + result.outcome() + " (" + result.reason()
-				+ ") attempts " + result.attempts() + ", balance " + balance);
+		System.out.println("other " + other.single().outcome() + "; lost one " + result.single().outcome() + " (" + result.single().reason()
+				+ ") attempts " + result.stats().attempts() + ", balance " + balance);
 		assertThat(new BigDecimal(balance))
 			.as("the deposit of 100.00 was applied before its reply was lost and must not be applied again "
-					+ "(outcome %s, attempts %d)", result.outcome(), result.attempts())
+					+ "(outcome %s, attempts %d)", result.single().outcome(), result.stats().attempts())
 			.isLessThanOrEqualTo(new BigDecimal("1101.00"));
 	}
 
@@ -107,8 +107,8 @@ class AdversarialReviewRound2Tests {
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("100.00")), null);
 
 		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
-		System.out.println("commit " + result.outcome() + " (" + result.reason() + "); replaced balance now " + balance);
-		assertThat(balance).as("a replaced deposit must never be written to (commit was %s)", result.outcome())
+		System.out.println("commit " + result.single().outcome() + " (" + result.single().reason() + "); replaced balance now " + balance);
+		assertThat(balance).as("a replaced deposit must never be written to (commit was %s)", result.single().outcome())
 			.isEqualTo("5000");
 	}
 
@@ -129,13 +129,13 @@ class AdversarialReviewRound2Tests {
 		long millis = (System.nanoTime() - start) / 1_000_000;
 		Throwable read = catchThrowable(alice::read);
 
-		System.out.println("commit " + result.outcome() + " after " + millis + " ms, attempts " + result.attempts()
-				+ ", conflicts " + result.conflicts() + " (" + result.reason() + "); problem " + alice.problem()
+		System.out.println("commit " + result.single().outcome() + " after " + millis + " ms, attempts " + result.stats().attempts()
+				+ ", conflicts " + result.stats().conflicts() + " (" + result.single().reason() + "); problem " + alice.problem()
 				+ "; read threw " + read);
-		assertThat(result.outcome()).isNotEqualTo(Outcome.COMMITTED);
+		assertThat(result.single().outcome()).isNotEqualTo(Outcome.COMMITTED);
 		assertThat(read)
 			.as("a marker someone else wrote must be reported by the read, not met as %d conflicts (reason: %s)",
-					result.conflicts(), result.reason())
+					result.stats().conflicts(), result.single().reason())
 			.isInstanceOf(DepositException.class);
 	}
 
@@ -199,11 +199,11 @@ class AdversarialReviewRound2Tests {
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("100.00")), read);
 
 		String after = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
-		System.out.println("crafted " + crafted + "; read threw " + readProblem + "; commit " + result.outcome() + " ("
-				+ result.reason() + "); entry now " + after);
+		System.out.println("crafted " + crafted + "; read threw " + readProblem + "; commit " + result.single().outcome() + " ("
+				+ result.single().reason() + "); entry now " + after);
 		assertThat(after)
 			.as("the entry was at version -1: the commit (%s) must not write it unconditionally over someone else's write",
-					result.outcome())
+					result.single().outcome())
 			.isEqualTo("kept by the operator");
 	}
 
@@ -223,10 +223,10 @@ class AdversarialReviewRound2Tests {
 
 		int rootVersion = this.zk.zkCli().checkExists().forPath("/bank_deposit_audit").getVersion();
 		Throwable next = catchThrowable(alice::read);
-		System.out.println("rollover " + rollover.outcome() + " (" + rollover.reason() + "); root version " + rootVersion
+		System.out.println("rollover " + rollover.single().outcome() + " (" + rollover.single().reason() + "); root version " + rootVersion
 				+ "; next read threw " + next);
 		assertThat(rootVersion).as("the bank's own rollover (%s) left the audit root at version -1; next read: %s",
-				rollover.outcome(), next).isNotEqualTo(-1);
+				rollover.single().outcome(), next).isNotEqualTo(-1);
 	}
 
 	// ---------------------------------------------------------------- the audit
@@ -324,7 +324,7 @@ class AdversarialReviewRound2Tests {
 
 		AuditReport report = new DepositAudit(this.zk.zkCli(), this.properties).report();
 
-		assertThat(after.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(after.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(report.openingBalance()).isEqualByComparingTo("5000");
 		assertThat(report.conserved()).as(report.toString()).isTrue();
 	}
@@ -381,15 +381,15 @@ class AdversarialReviewRound2Tests {
 
 		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
 		AuditReport report = new DepositAudit(this.zk.zkCli(), this.properties).report();
-		System.out.println("other " + other.outcome() + "; lost " + result.outcome() + " (" + result.reason()
-				+ ") attempts " + result.attempts() + "; balance " + balance + "; audit " + report);
-		assertThat(other.outcome()).isEqualTo(Outcome.COMMITTED);
-		BigDecimal expected = (result.outcome() == Outcome.COMMITTED) ? new BigDecimal("1102.00") : null;
+		System.out.println("other " + other.single().outcome() + "; lost " + result.single().outcome() + " (" + result.single().reason()
+				+ ") attempts " + result.stats().attempts() + "; balance " + balance + "; audit " + report);
+		assertThat(other.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		BigDecimal expected = (result.single().outcome() == Outcome.COMMITTED) ? new BigDecimal("1102.00") : null;
 		if (expected != null) {
 			assertThat(new BigDecimal(balance)).isEqualByComparingTo(expected);
 		}
 		else {
-			assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
+			assertThat(result.single().outcome()).isEqualTo(Outcome.UNKNOWN);
 			assertThat(new BigDecimal(balance)).isIn(new BigDecimal("1002.00"), new BigDecimal("1102.00"));
 		}
 		// setVersion jumps the version (writes no commit made), so only the money is compared
@@ -413,9 +413,9 @@ class AdversarialReviewRound2Tests {
 		CommitResult second = alice.commit(Operation.deposit(new BigDecimal("100.00")), first.snapshot());
 
 		String entry = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
-		System.out.println("second " + second.outcome() + " (" + second.reason() + "); entry now " + entry);
+		System.out.println("second " + second.single().outcome() + " (" + second.single().reason() + "); entry now " + entry);
 		assertThat(entry).as("a replaced audit entry must be reported, never written over (commit was %s)",
-				second.outcome()).isEqualTo("kept by the operator");
+				second.single().outcome()).isEqualTo("kept by the operator");
 	}
 
 	/** The same from a read: the entry is replaced between the read and the commit. */
@@ -430,9 +430,9 @@ class AdversarialReviewRound2Tests {
 		CommitResult second = alice.commit(Operation.deposit(new BigDecimal("100.00")), read);
 
 		String entry = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
-		System.out.println("second " + second.outcome() + " (" + second.reason() + "); entry now " + entry);
+		System.out.println("second " + second.single().outcome() + " (" + second.single().reason() + "); entry now " + entry);
 		assertThat(entry).as("a replaced audit entry must be reported, never written over (commit was %s)",
-				second.outcome()).isEqualTo("kept by the operator");
+				second.single().outcome()).isEqualTo("kept by the operator");
 	}
 
 	// ---------------------------------------------------------------- waits scaled by foreign children
@@ -468,10 +468,10 @@ class AdversarialReviewRound2Tests {
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("1.00")), stale);
 		long millis = (System.nanoTime() - start) / 1_000_000;
 
-		System.out.println("commit " + result.outcome() + " after " + millis + " ms, attempts " + result.attempts()
-				+ ", conflicts " + result.conflicts() + " (" + result.reason() + ")");
+		System.out.println("commit " + result.single().outcome() + " after " + millis + " ms, attempts " + result.stats().attempts()
+				+ ", conflicts " + result.stats().conflicts() + " (" + result.single().reason() + ")");
 		assertThat(millis).as("one lost race made a commit with a 3 s operation timeout take %d ms (%s)", millis,
-				result.outcome()).isLessThan(6_000);
+				result.single().outcome()).isLessThan(6_000);
 	}
 
 	// ---------------------------------------------------------------- lost replies around an entry rollover
@@ -510,14 +510,14 @@ class AdversarialReviewRound2Tests {
 
 		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
 		String after = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
-		System.out.println("other " + other.outcome() + "; lost " + result.outcome() + " (" + result.reason()
-				+ ") attempts " + result.attempts() + "; balance " + balance + "; entry " + after);
-		assertThat(other.outcome()).isEqualTo(Outcome.COMMITTED);
-		if (result.outcome() == Outcome.COMMITTED) {
+		System.out.println("other " + other.single().outcome() + "; lost " + result.single().outcome() + " (" + result.single().reason()
+				+ ") attempts " + result.stats().attempts() + "; balance " + balance + "; entry " + after);
+		assertThat(other.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		if (result.single().outcome() == Outcome.COMMITTED) {
 			assertThat(new BigDecimal(balance)).isEqualByComparingTo("1102.00");
 		}
 		else {
-			assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
+			assertThat(result.single().outcome()).isEqualTo(Outcome.UNKNOWN);
 			assertThat(new BigDecimal(balance)).isIn(new BigDecimal("1002.00"), new BigDecimal("1102.00"));
 		}
 		// the crafted commit count is writes no balance write matches, so only the money is compared
@@ -547,11 +547,11 @@ class AdversarialReviewRound2Tests {
 
 		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
 		AuditReport report = new DepositAudit(this.zk.zkCli(), this.properties).report();
-		System.out.println("bob " + rollover.outcome() + ", " + again.outcome() + "; alice " + result.outcome()
-				+ " attempts " + result.attempts() + "; balance " + balance + "; discrepancy " + report.discrepancy());
+		System.out.println("bob " + rollover.single().outcome() + ", " + again.single().outcome() + "; alice " + result.single().outcome()
+				+ " attempts " + result.stats().attempts() + "; balance " + balance + "; discrepancy " + report.discrepancy());
 		assertThat(new BigDecimal(balance))
 			.as("1001.00 + 7.00 + 7.00 + 100.00; alice's commit (%s, %d attempts) wrote its stale balance",
-					result.outcome(), result.attempts())
+					result.single().outcome(), result.stats().attempts())
 			.isEqualByComparingTo("1115.00");
 	}
 

@@ -10,7 +10,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.account.Outcome;
 import org.zkbank.support.ServerWithProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,11 +52,11 @@ class AdversarialReviewRound3Tests {
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
 		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
-		System.out.println("lost one " + result.outcome() + " (" + result.reason() + ") attempts " + result.attempts()
+		System.out.println("lost one " + result.single().outcome() + " (" + result.single().reason() + ") attempts " + result.stats().attempts()
 				+ ", balance " + balance);
 		assertThat(new BigDecimal(balance))
 			.as("the deposit of 100.00 was applied before its reply was lost and must not be applied again "
-					+ "(outcome %s, attempts %d)", result.outcome(), result.attempts())
+					+ "(outcome %s, attempts %d)", result.single().outcome(), result.stats().attempts())
 			.isLessThanOrEqualTo(new BigDecimal("1100.00"));
 	}
 
@@ -81,12 +81,12 @@ class AdversarialReviewRound3Tests {
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
 		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
-		System.out.println("other " + other.outcome() + "; lost one " + result.outcome() + " (" + result.reason()
-				+ ") attempts " + result.attempts() + ", balance " + balance);
-		assertThat(other.outcome()).isEqualTo(Outcome.COMMITTED);
+		System.out.println("other " + other.single().outcome() + "; lost one " + result.single().outcome() + " (" + result.single().reason()
+				+ ") attempts " + result.stats().attempts() + ", balance " + balance);
+		assertThat(other.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(new BigDecimal(balance))
 			.as("the deposit of 100.00 was applied before its reply was lost and must not be applied again "
-					+ "(outcome %s, attempts %d)", result.outcome(), result.attempts())
+					+ "(outcome %s, attempts %d)", result.single().outcome(), result.stats().attempts())
 			.isLessThanOrEqualTo(new BigDecimal("1102.00"));
 	}
 

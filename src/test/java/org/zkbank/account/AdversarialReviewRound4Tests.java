@@ -12,7 +12,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.account.Outcome;
 import org.zkbank.support.ServerWithProxy;
 import org.zkbank.support.TransactionLogOracle;
 import org.zkbank.support.ZooKeeperTestClients;
@@ -56,7 +56,7 @@ class AdversarialReviewRound4Tests {
 			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
 		this.zk.server().setData(entry, totals.getBytes(StandardCharsets.UTF_8), -2);
 		CommitResult rolled = this.zk.record(alice.commit(Operation.deposit(new BigDecimal("2.00")), alice.read()));
-		assertThat(rolled.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(rolled.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(rolled.snapshot()).as("after recreating the entry, the customer reads again").isNull();
 
 		this.zk.proxy().loseNextCommitReply(true);
@@ -67,12 +67,12 @@ class AdversarialReviewRound4Tests {
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
 		String balance = new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8);
-		System.out.println("lost one " + result.outcome() + " (" + result.reason() + "), balance " + balance);
+		System.out.println("lost one " + result.single().outcome() + " (" + result.single().reason() + "), balance " + balance);
 		verifyBalanceOnly();
 		assertThat(new BigDecimal(balance)).isEqualByComparingTo("1007.00");
-		assertThat(result.outcome())
+		assertThat(result.single().outcome())
 			.as("applied once, nobody else touched the entry, no stop and no timeout: the entry settles it "
-					+ "(reason given: %s)", result.reason())
+					+ "(reason given: %s)", result.single().reason())
 			.isEqualTo(Outcome.COMMITTED);
 	}
 
@@ -100,7 +100,7 @@ class AdversarialReviewRound4Tests {
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
 		verifyBalanceOnly();
-		assertThat(result.outcome()).as(String.valueOf(result.reason())).isEqualTo(Outcome.COMMITTED);
+		assertThat(result.single().outcome()).as(String.valueOf(result.single().reason())).isEqualTo(Outcome.COMMITTED);
 	}
 
 	/**
@@ -112,15 +112,15 @@ class AdversarialReviewRound4Tests {
 		DepositAccount alice = behindProxy("Alice");
 		Snapshot read = alice.read();
 		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<List<CommitResult>> lost = CompletableFuture.supplyAsync(() -> alice.commit(
+		CompletableFuture<CommitResult> lost = CompletableFuture.supplyAsync(() -> alice.commit(
 				List.of(Operation.withdraw(new BigDecimal("5000.00")), Operation.deposit(new BigDecimal("5.00"))), read));
 		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
 		this.zk.proxy().heal();
-		List<CommitResult> results = lost.get(30, TimeUnit.SECONDS);
-		results.forEach(this.zk::record);
+		CommitResult commit = lost.get(30, TimeUnit.SECONDS);
+		this.zk.record(commit);
 
 		this.zk.verify(this.properties);
-		assertThat(results).extracting(CommitResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
+		assertThat(commit.operations()).extracting(OperationResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
 		assertThat(new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
 			.isEqualTo("1005.00");
 	}
@@ -136,16 +136,16 @@ class AdversarialReviewRound4Tests {
 		DepositAccount bob = account("Bob");
 		Snapshot read = alice.read();
 		this.zk.proxy().loseNextCommit(true);
-		CompletableFuture<List<CommitResult>> lost = CompletableFuture.supplyAsync(() -> alice.commit(
+		CompletableFuture<CommitResult> lost = CompletableFuture.supplyAsync(() -> alice.commit(
 				List.of(Operation.withdraw(new BigDecimal("600.00")), Operation.deposit(new BigDecimal("5.00"))), read));
 		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
 		this.zk.record(bob.commit(Operation.withdraw(new BigDecimal("500.00")), bob.read()));
 		this.zk.proxy().heal();
-		List<CommitResult> results = lost.get(30, TimeUnit.SECONDS);
-		results.forEach(this.zk::record);
+		CommitResult commit = lost.get(30, TimeUnit.SECONDS);
+		this.zk.record(commit);
 
 		this.zk.verify(this.properties);
-		assertThat(results).extracting(CommitResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
+		assertThat(commit.operations()).extracting(OperationResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
 		assertThat(new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
 			.isEqualTo("505.00");
 	}
@@ -173,11 +173,11 @@ class AdversarialReviewRound4Tests {
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
 		this.zk.verify(this.properties);
-		System.out.println("first " + result.outcome() + " (" + result.reason() + "); second " + other.outcome()
-				+ " attempts " + other.attempts());
-		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(other.outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(other.conflicts()).as("its first attempt met the lost commit").isEqualTo(1);
+		System.out.println("first " + result.single().outcome() + " (" + result.single().reason() + "); second " + other.single().outcome()
+				+ " attempts " + other.stats().attempts());
+		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(other.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(other.stats().conflicts()).as("its first attempt met the lost commit").isEqualTo(1);
 		assertThat(new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
 			.isEqualTo("13.00");
 	}
@@ -218,15 +218,15 @@ class AdversarialReviewRound4Tests {
 						: Operation.withdraw(new BigDecimal(random.nextInt(900) + 1)));
 			}
 			Snapshot basis = random.nextBoolean() ? null : readQuietly(alice);
-			CompletableFuture<List<CommitResult>> commit = CompletableFuture
+			CompletableFuture<CommitResult> commit = CompletableFuture
 				.supplyAsync(() -> alice.commit(group, basis));
 			if (random.nextBoolean()) {
 				Thread.sleep(random.nextInt(40));
 				stop.stop();
 			}
-			List<CommitResult> results = commit.get(30, TimeUnit.SECONDS);
-			results.forEach(this.zk::record);
-			results.forEach((r) -> seen.merge(r.outcome(), 1, Integer::sum));
+			CommitResult result = commit.get(30, TimeUnit.SECONDS);
+			this.zk.record(result);
+			result.operations().forEach((r) -> seen.merge(r.outcome(), 1, Integer::sum));
 			this.zk.proxy().heal();
 		}
 		running.set(false);
@@ -264,13 +264,13 @@ class AdversarialReviewRound4Tests {
 			CommitResult result = this.zk.record(held.get(30, TimeUnit.SECONDS));
 			Thread.sleep(500);
 			String balance = new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8);
-			System.out.println("held one " + result.outcome() + " (" + result.reason() + ") attempts " + result.attempts()
+			System.out.println("held one " + result.single().outcome() + " (" + result.single().reason() + ") attempts " + result.stats().attempts()
 					+ ", balance " + balance);
 			this.zk.verify(this.properties);
-			if (result.outcome() == Outcome.COMMITTED) {
+			if (result.single().outcome() == Outcome.COMMITTED) {
 				assertThat(balance).isEqualTo("1050.00");
 			}
-			else if (result.outcome() == Outcome.FAILED) {
+			else if (result.single().outcome() == Outcome.FAILED) {
 				assertThat(balance).isEqualTo("1000.00");
 			}
 		}
@@ -307,12 +307,12 @@ class AdversarialReviewRound4Tests {
 		CommitResult notApplied = this.zk.record(dropped.get(30, TimeUnit.SECONDS));
 
 		String balance = new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8);
-		System.out.println("applied " + applied.outcome() + " (" + applied.reason() + "); dropped "
-				+ notApplied.outcome() + " (" + notApplied.reason() + "), balance " + balance);
+		System.out.println("applied " + applied.single().outcome() + " (" + applied.single().reason() + "); dropped "
+				+ notApplied.single().outcome() + " (" + notApplied.single().reason() + "), balance " + balance);
 		AuditReport report = new DepositAudit(this.zk.zkCli(), this.properties).report();
 		System.out.println(report);
-		assertThat(applied.outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(notApplied.outcome()).isEqualTo(Outcome.REJECTED);
+		assertThat(applied.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(notApplied.single().outcome()).isEqualTo(Outcome.REJECTED);
 		assertThat(balance).isEqualTo("1100.00");
 		assertThat(report.discrepancy()).isZero();
 	}

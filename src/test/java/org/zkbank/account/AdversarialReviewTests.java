@@ -16,7 +16,7 @@ import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.account.Outcome;
 import org.zkbank.support.ServerWithProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -115,11 +115,11 @@ class AdversarialReviewTests {
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
 		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
-		System.out.println("result " + result.outcome() + " (" + result.reason() + "), balance " + balance);
+		System.out.println("result " + result.single().outcome() + " (" + result.single().reason() + "), balance " + balance);
 		assertThat(balance).as("the lost write was applied").isEqualTo("1101.00");
-		assertThat(result.outcome())
+		assertThat(result.single().outcome())
 			.as("the write was applied, so the outcome must be COMMITTED or UNKNOWN, never FAILED; reason: %s",
-					result.reason())
+					result.single().reason())
 			.isIn(Outcome.COMMITTED, Outcome.UNKNOWN);
 	}
 
@@ -145,9 +145,9 @@ class AdversarialReviewTests {
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
 		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
-		System.out.println("result " + result.outcome() + " attempts " + result.attempts() + ", balance " + balance);
+		System.out.println("result " + result.single().outcome() + " attempts " + result.stats().attempts() + ", balance " + balance);
 		assertThat(new BigDecimal(balance))
-			.as("one deposit of 100.00 on 1001.00 must be applied at most once (outcome %s)", result.outcome())
+			.as("one deposit of 100.00 on 1001.00 must be applied at most once (outcome %s)", result.single().outcome())
 			.isLessThanOrEqualTo(new BigDecimal("1101.00"));
 	}
 
@@ -184,8 +184,8 @@ class AdversarialReviewTests {
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
 		// the edit shows in the entry's version: the entry is reported, and the lost commit ends unknown
-		assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
-		assertThat(result.attempts()).isEqualTo(1);
+		assertThat(result.single().outcome()).isEqualTo(Outcome.UNKNOWN);
+		assertThat(result.stats().attempts()).isEqualTo(1);
 		assertThat(text(this.zk.zkCli().getData().forPath("/bank_deposit"))).isEqualTo("1133.00");
 		assertThatExceptionOfType(DepositException.class)
 			.isThrownBy(() -> new DepositAudit(this.zk.zkCli(), this.properties).report())
@@ -206,9 +206,9 @@ class AdversarialReviewTests {
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("2.00")), null);
 
 		String after = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
-		System.out.println("result " + result.outcome() + ", entry " + after);
+		System.out.println("result " + result.single().outcome() + ", entry " + after);
 		assertThat(after).as("an entry with an unknown field must be reported, not rewritten (commit was %s)",
-				result.outcome()).contains("kept by the operator");
+				result.single().outcome()).contains("kept by the operator");
 	}
 
 	// ---------------------------------------------------------------- amounts the bank writes but cannot read back
@@ -243,8 +243,8 @@ class AdversarialReviewTests {
 
 		String entry = text(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"));
 		Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(alice::read);
-		System.out.println("commit " + result.outcome() + "; entry " + entry + "; read threw " + thrown);
-		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
+		System.out.println("commit " + result.single().outcome() + "; entry " + entry + "; read threw " + thrown);
+		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(thrown).as("the bank wrote the entry %s and must be able to read it back", entry).isNull();
 	}
 
@@ -267,8 +267,8 @@ class AdversarialReviewTests {
 		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
 		Throwable audit = org.assertj.core.api.Assertions
 			.catchThrowable(() -> new DepositAudit(this.zk.zkCli(), this.properties).report());
-		System.out.println("commit " + result.outcome() + "; replaced balance now " + balance + "; audit " + audit);
-		assertThat(balance).as("a replaced deposit must never be written to (commit was %s)", result.outcome())
+		System.out.println("commit " + result.single().outcome() + "; replaced balance now " + balance + "; audit " + audit);
+		assertThat(balance).as("a replaced deposit must never be written to (commit was %s)", result.single().outcome())
 			.isEqualTo("1000");
 	}
 
@@ -284,8 +284,8 @@ class AdversarialReviewTests {
 		CommitResult second = alice.commit(Operation.deposit(new BigDecimal("100.00")), first.snapshot());
 
 		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
-		System.out.println("second commit " + second.outcome() + " (" + second.reason() + "); replaced balance now " + balance);
-		assertThat(balance).as("a replaced deposit must never be written to (commit was %s)", second.outcome())
+		System.out.println("second commit " + second.single().outcome() + " (" + second.single().reason() + "); replaced balance now " + balance);
+		assertThat(balance).as("a replaced deposit must never be written to (commit was %s)", second.single().outcome())
 			.isEqualTo("5000");
 	}
 
@@ -304,10 +304,10 @@ class AdversarialReviewTests {
 		byte[] root = this.zk.zkCli().getData().forPath("/bank_deposit_audit");
 		this.zk.zkCli().setData().forPath("/bank_deposit_audit", root); // the same bytes
 
-		assertThat(rollover.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(rollover.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.withMessageContaining("someone rewrote the audit");
-		assertThat(alice.commit(Operation.deposit(new BigDecimal("1.00")), null).outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("1.00")), null).single().outcome()).isEqualTo(Outcome.FAILED);
 		assertThat(text(this.zk.zkCli().getData().forPath("/bank_deposit"))).isEqualTo("1001.00");
 	}
 

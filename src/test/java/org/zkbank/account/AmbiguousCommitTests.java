@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.account.Outcome;
 import org.zkbank.support.InProcessZooKeeper;
 import org.zkbank.support.TransactionLogOracle;
 import org.zkbank.support.ZooKeeperProxy;
@@ -74,11 +74,11 @@ class AmbiguousCommitTests {
 		CommitResult result = record(alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 
 		assertThat(this.proxy.awaitFault(Duration.ZERO)).isTrue();
-		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(result.ambiguous()).isTrue();
-		assertThat(result.attempts()).isEqualTo(1);
-		assertThat(result.conflicts()).isZero();
-		assertThat(result.balanceAfter()).isEqualByComparingTo("1100.00");
+		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(result.stats().ambiguous()).isTrue();
+		assertThat(result.stats().attempts()).isEqualTo(1);
+		assertThat(result.stats().conflicts()).isZero();
+		assertThat(result.single().balanceAfter()).isEqualByComparingTo("1100.00");
 		AuditReport report = this.audit.report();
 		assertThat(report.balance()).isEqualByComparingTo("1100.00");
 		assertThat(report.customers().get("Alice").operations()).isEqualTo(1);
@@ -91,17 +91,15 @@ class AmbiguousCommitTests {
 		Snapshot read = alice.read();
 		this.proxy.loseNextCommitReply(false);
 
-		List<CommitResult> results = alice.commit(List.of(Operation.deposit(new BigDecimal("100.00")),
+		CommitResult commit = alice.commit(List.of(Operation.deposit(new BigDecimal("100.00")),
 				Operation.withdraw(new BigDecimal("5000.00")), Operation.withdraw(new BigDecimal("1.00"))), read);
-		this.history.addAll(results);
+		this.history.add(commit);
 
 		assertThat(this.proxy.awaitFault(Duration.ZERO)).isTrue();
-		assertThat(results).extracting(CommitResult::outcome)
+		assertThat(commit.operations()).extracting(OperationResult::outcome)
 			.containsExactly(Outcome.COMMITTED, Outcome.REJECTED, Outcome.COMMITTED);
-		assertThat(results).allSatisfy((result) -> {
-			assertThat(result.ambiguous()).isTrue();
-			assertThat(result.attempts()).isEqualTo(1);
-		});
+		assertThat(commit.stats().ambiguous()).isTrue();
+		assertThat(commit.stats().attempts()).isEqualTo(1);
 		AuditReport report = this.audit.report();
 		assertThat(report.balance()).isEqualByComparingTo("1099.00");
 		assertThat(report.version()).isEqualTo(read.version() + 1);
@@ -118,9 +116,9 @@ class AmbiguousCommitTests {
 		CommitResult result = record(alice.commit(Operation.withdraw(new BigDecimal("40.00")), read));
 
 		assertThat(this.proxy.awaitFault(Duration.ZERO)).isTrue();
-		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(result.ambiguous()).isTrue();
-		assertThat(result.attempts()).isEqualTo(2);
+		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(result.stats().ambiguous()).isTrue();
+		assertThat(result.stats().attempts()).isEqualTo(2);
 		AuditReport report = this.audit.report();
 		assertThat(report.balance()).isEqualByComparingTo("960.00");
 		assertThat(report.customers().get("Alice").operations()).isEqualTo(1);
@@ -141,11 +139,11 @@ class AmbiguousCommitTests {
 		this.proxy.heal();
 		CommitResult resolved = record(lost.get(30, TimeUnit.SECONDS));
 
-		assertThat(meanwhile.outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(meanwhile.balanceBefore()).isEqualByComparingTo("1100.00");
-		assertThat(resolved.outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(resolved.ambiguous()).isTrue();
-		assertThat(resolved.attempts()).isEqualTo(1);
+		assertThat(meanwhile.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(meanwhile.single().balanceBefore()).isEqualByComparingTo("1100.00");
+		assertThat(resolved.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(resolved.stats().ambiguous()).isTrue();
+		assertThat(resolved.stats().attempts()).isEqualTo(1);
 		AuditReport report = this.audit.report();
 		assertThat(report.balance()).isEqualByComparingTo("1150.00");
 		assertThat(report.customers().get("Alice").operations()).isEqualTo(2);
@@ -167,8 +165,8 @@ class AmbiguousCommitTests {
 		this.proxy.heal();
 		CommitResult resolved = record(lost.get(30, TimeUnit.SECONDS));
 
-		assertThat(resolved.outcome()).isEqualTo(Outcome.REJECTED);
-		assertThat(resolved.ambiguous()).isTrue();
+		assertThat(resolved.single().outcome()).isEqualTo(Outcome.REJECTED);
+		assertThat(resolved.stats().ambiguous()).isTrue();
 		AuditReport report = this.audit.report();
 		assertThat(report.balance()).isEqualByComparingTo("500.00");
 		assertThat(report.customers().get("Alice").operations()).isEqualTo(1);
@@ -195,8 +193,8 @@ class AmbiguousCommitTests {
 		CommitResult resolved = record(lost.get(30, TimeUnit.SECONDS));
 
 		// with more instances than the entry keeps, the lost commit's record is gone: unknown, never resent
-		assertThat(resolved.outcome()).isEqualTo(expected);
-		assertThat(resolved.attempts()).isEqualTo(1);
+		assertThat(resolved.single().outcome()).isEqualTo(expected);
+		assertThat(resolved.stats().attempts()).isEqualTo(1);
 		AuditReport report = this.audit.report();
 		assertThat(report.balance()).isEqualByComparingTo(new BigDecimal(1100 + others));
 		assertThat(report.customers().get("Alice").operations()).isEqualTo(others + 1);
@@ -217,8 +215,8 @@ class AmbiguousCommitTests {
 		stop.stop();
 		CommitResult result = record(lost.get(30, TimeUnit.SECONDS));
 
-		assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
-		assertThat(result.reason()).contains("before a stop");
+		assertThat(result.single().outcome()).isEqualTo(Outcome.UNKNOWN);
+		assertThat(result.single().reason()).contains("before a stop");
 		assertThat(this.audit.report().balance()).isEqualByComparingTo("1100.00");
 	}
 
@@ -236,8 +234,8 @@ class AmbiguousCommitTests {
 			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read))
 			.get(30, TimeUnit.SECONDS));
 
-		assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
-		assertThat(result.reason()).contains("bank.retry.operation-timeout");
+		assertThat(result.single().outcome()).isEqualTo(Outcome.UNKNOWN);
+		assertThat(result.single().reason()).contains("bank.retry.operation-timeout");
 		assertThat(this.audit.report().balance()).isEqualByComparingTo("1000");
 	}
 
@@ -257,8 +255,8 @@ class AmbiguousCommitTests {
 		this.proxy.heal();
 		CommitResult result = record(lost.get(30, TimeUnit.SECONDS));
 
-		assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
-		assertThat(result.reason()).contains("refused");
+		assertThat(result.single().outcome()).isEqualTo(Outcome.UNKNOWN);
+		assertThat(result.single().reason()).contains("refused");
 		assertThat(this.audit.report().balance()).isEqualByComparingTo("1000");
 	}
 
@@ -276,8 +274,8 @@ class AmbiguousCommitTests {
 			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read))
 			.get(10, TimeUnit.SECONDS));
 
-		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(result.ambiguous()).isTrue();
+		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(result.stats().ambiguous()).isTrue();
 		AuditReport report = this.audit.report();
 		assertThat(report.version()).isEqualTo(Integer.MIN_VALUE);
 		assertThat(report.unexplainedWrites()).isZero();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.account.Outcome;
 import org.zkbank.support.ZooKeeperProxy;
 import org.zkbank.support.ZooKeeperTestClients;
 
@@ -78,7 +78,7 @@ class DepositAccountTests {
 
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("0.01")), alice.read());
 
-		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(data(this.properties.depositPath())).isEqualTo("1694.6696372873594");
 		AuditReport audit = audit();
 		assertThat(audit.openingBalance()).isEqualByComparingTo("1694.6596372873594");
@@ -96,7 +96,7 @@ class DepositAccountTests {
 			CommitResult second = alice.commit(Operation.withdraw(new BigDecimal("5.50")), first.snapshot());
 
 			assertThat(proxy.requests() - before).isEqualTo(1);
-			assertThat(second.outcome()).isEqualTo(Outcome.COMMITTED);
+			assertThat(second.single().outcome()).isEqualTo(Outcome.COMMITTED);
 			assertThat(second.version()).isEqualTo(first.version() + 1);
 			assertThat(data(this.properties.depositPath())).isEqualTo("1004.50");
 		}
@@ -111,11 +111,11 @@ class DepositAccountTests {
 
 		CommitResult result = alice.commit(Operation.withdraw(new BigDecimal("100.00")), aliceRead);
 
-		assertThat(result.outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(result.conflicts()).isEqualTo(1);
-		assertThat(result.attempts()).isEqualTo(2);
-		assertThat(result.balanceBefore()).isEqualByComparingTo("1250.00");
-		assertThat(result.balanceAfter()).isEqualByComparingTo("1150.00");
+		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(result.stats().conflicts()).isEqualTo(1);
+		assertThat(result.stats().attempts()).isEqualTo(2);
+		assertThat(result.single().balanceBefore()).isEqualByComparingTo("1250.00");
+		assertThat(result.single().balanceAfter()).isEqualByComparingTo("1150.00");
 		assertThat(data(this.properties.depositPath())).isEqualTo("1150.00");
 		assertThat(audit().conserved()).isTrue();
 	}
@@ -129,9 +129,9 @@ class DepositAccountTests {
 
 		CommitResult result = alice.commit(Operation.withdraw(new BigDecimal("900.00")), aliceRead);
 
-		assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
-		assertThat(result.conflicts()).isEqualTo(1);
-		assertThat(result.reason()).contains("insufficient funds");
+		assertThat(result.single().outcome()).isEqualTo(Outcome.REJECTED);
+		assertThat(result.stats().conflicts()).isEqualTo(1);
+		assertThat(result.single().reason()).contains("insufficient funds");
 		assertThat(data(this.properties.depositPath())).isEqualTo("400.00");
 		assertThat(audit().customers()).doesNotContainKey("Alice");
 	}
@@ -143,19 +143,19 @@ class DepositAccountTests {
 			Snapshot read = alice.read();
 			int before = proxy.requests();
 
-			List<CommitResult> results = alice.commit(List.of(Operation.withdraw(new BigDecimal("600.00")),
+			CommitResult commit = alice.commit(List.of(Operation.withdraw(new BigDecimal("600.00")),
 					Operation.withdraw(new BigDecimal("500.00")), Operation.deposit(new BigDecimal("100.00")),
 					Operation.withdraw(new BigDecimal("450.00"))), read);
 
 			assertThat(proxy.requests() - before).isEqualTo(1);
-			assertThat(results).extracting(CommitResult::outcome)
+			assertThat(commit.operations()).extracting(OperationResult::outcome)
 				.containsExactly(Outcome.COMMITTED, Outcome.REJECTED, Outcome.COMMITTED, Outcome.COMMITTED);
-			assertThat(results).extracting(CommitResult::balanceBefore)
+			assertThat(commit.operations()).extracting(OperationResult::balanceBefore)
 				.usingElementComparator(BigDecimal::compareTo)
 				.containsExactly(new BigDecimal("1000"), new BigDecimal("400.00"), new BigDecimal("400.00"),
 						new BigDecimal("500.00"));
-			assertThat(results.get(1).reason()).isEqualTo("insufficient funds: balance 400.00");
-			assertThat(results).allSatisfy((result) -> assertThat(result.version()).isEqualTo(read.version() + 1));
+			assertThat(commit.operations().get(1).reason()).isEqualTo("insufficient funds: balance 400.00");
+			assertThat(commit.version()).isEqualTo(read.version() + 1);
 			assertThat(data(this.properties.depositPath())).isEqualTo("50.00");
 			AuditReport audit = audit();
 			assertThat(audit.customers().get("Alice").operations()).isEqualTo(3);
@@ -171,14 +171,12 @@ class DepositAccountTests {
 		Snapshot aliceRead = alice.read();
 		bob.commit(Operation.withdraw(new BigDecimal("700.00")), bob.read());
 
-		List<CommitResult> results = alice.commit(List.of(Operation.withdraw(new BigDecimal("500.00")),
+		CommitResult commit = alice.commit(List.of(Operation.withdraw(new BigDecimal("500.00")),
 				Operation.deposit(new BigDecimal("20.00"))), aliceRead);
 
-		assertThat(results).extracting(CommitResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
-		assertThat(results).allSatisfy((result) -> {
-			assertThat(result.conflicts()).isEqualTo(1);
-			assertThat(result.attempts()).isEqualTo(2);
-		});
+		assertThat(commit.operations()).extracting(OperationResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
+		assertThat(commit.stats().conflicts()).isEqualTo(1);
+		assertThat(commit.stats().attempts()).isEqualTo(2);
 		assertThat(data(this.properties.depositPath())).isEqualTo("320.00");
 		assertThat(audit().conserved()).isTrue();
 	}
@@ -188,11 +186,11 @@ class DepositAccountTests {
 		DepositAccount alice = account("Alice");
 		Snapshot read = alice.read();
 
-		List<CommitResult> results = alice.commit(List.of(Operation.withdraw(new BigDecimal("1000.01")),
+		CommitResult commit = alice.commit(List.of(Operation.withdraw(new BigDecimal("1000.01")),
 				Operation.withdraw(new BigDecimal("2000.00"))), read);
 
-		assertThat(results).extracting(CommitResult::outcome).containsOnly(Outcome.REJECTED);
-		assertThat(results).extracting(CommitResult::attempts).containsOnly(0);
+		assertThat(commit.operations()).extracting(OperationResult::outcome).containsOnly(Outcome.REJECTED);
+		assertThat(commit.stats().attempts()).isZero();
 		assertThat(alice.read().version()).isEqualTo(read.version());
 	}
 
@@ -209,9 +207,9 @@ class DepositAccountTests {
 
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("2.00")), aliceRead);
 
-		assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
-		assertThat(result.attempts()).isEqualTo(1);
-		assertThat(result.reason()).isEqualTo("gave up after 1 attempts in 1 ms (bank.retry.operation-timeout)");
+		assertThat(result.single().outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(result.stats().attempts()).isEqualTo(1);
+		assertThat(result.single().reason()).isEqualTo("gave up after 1 attempts in 1 ms (bank.retry.operation-timeout)");
 		assertThat(data(this.properties.depositPath())).isEqualTo("1001.00");
 		assertThat(audit().conserved()).isTrue();
 	}
@@ -227,12 +225,12 @@ class DepositAccountTests {
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_BALANCE))
 			.withMessageContaining(this.properties.depositPath());
 		CommitResult stale = alice.commit(Operation.deposit(new BigDecimal("1.00")), before);
-		assertThat(stale.outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(stale.single().outcome()).isEqualTo(Outcome.FAILED);
 		assertThat(this.zkCli.getData().forPath(this.properties.depositPath())).isEqualTo(bytes(corrupt));
 
 		this.zkCli.setData().forPath(this.properties.depositPath(), bytes("1000"));
 		CommitResult resumed = alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		assertThat(resumed.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(resumed.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(data(this.properties.depositPath())).isEqualTo("1001.00");
 	}
 
@@ -250,7 +248,7 @@ class DepositAccountTests {
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.DEPOSIT_MISSING));
-		assertThat(alice.commit(Operation.deposit(new BigDecimal("1.00")), before).outcome())
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("1.00")), before).single().outcome())
 			.isEqualTo(Outcome.FAILED);
 		assertThat(this.zkCli.checkExists().forPath(this.properties.depositPath())).isNull();
 	}
@@ -264,7 +262,7 @@ class DepositAccountTests {
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.DEPOSIT_REPLACED));
-		assertThat(alice.commit(Operation.withdraw(new BigDecimal("4000000")), null).outcome())
+		assertThat(alice.commit(Operation.withdraw(new BigDecimal("4000000")), null).single().outcome())
 			.isEqualTo(Outcome.FAILED);
 		assertThat(data(this.properties.depositPath())).isEqualTo("5000000");
 		assertThatExceptionOfType(DepositException.class).isThrownBy(this::audit)
@@ -282,10 +280,10 @@ class DepositAccountTests {
 		CommitResult all = alice.commit(Operation.withdraw(new BigDecimal("999999999999999999999999999999.00")),
 				tooLarge.snapshot());
 
-		assertThat(largest.outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(tooLarge.outcome()).isEqualTo(Outcome.REJECTED);
-		assertThat(tooLarge.reason()).contains("more digits than the deposit stores");
-		assertThat(all.outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(largest.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(tooLarge.single().outcome()).isEqualTo(Outcome.REJECTED);
+		assertThat(tooLarge.single().reason()).contains("more digits than the deposit stores");
+		assertThat(all.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(data(this.properties.depositPath())).isEqualTo("0.123456789012345678901234567890");
 		assertThat(audit().conserved()).isTrue();
 	}
@@ -313,7 +311,7 @@ class DepositAccountTests {
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("1.00")), snapshot);
 
 		// unknown when the write went out before the client saw the connection close
-		assertThat(result.outcome()).isIn(Outcome.FAILED, Outcome.UNKNOWN);
+		assertThat(result.single().outcome()).isIn(Outcome.FAILED, Outcome.UNKNOWN);
 		assertThat(data(this.properties.depositPath())).isEqualTo("1000");
 	}
 

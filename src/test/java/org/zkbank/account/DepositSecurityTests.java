@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.account.Outcome;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,8 +77,8 @@ class DepositSecurityTests {
 
 		CommitResult result = impostor.commit(Operation.withdraw(new BigDecimal("1000.00")), read);
 
-		assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
-		assertThat(result.reason()).contains("NoAuth");
+		assertThat(result.single().outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(result.single().reason()).contains("NoAuth");
 		assertThat(new String(this.anonymous.getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
 			.isEqualTo("1000");
 	}

@@ -16,6 +16,7 @@ import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.Operation;
+import org.zkbank.account.Outcome;
 import org.zkbank.account.StopSignal;
 import org.zkbank.support.ServerWithProxy;
 import org.zkbank.support.TransactionLogOracle;
@@ -47,7 +48,7 @@ class AdversarialReviewGroupTests {
 				while (!stop.isStopped()) {
 					try {
 						var seen = proxied.read();
-						history.add(group.commit(choose(seen.balance()), seen));
+						history.add(group.commit(choose(seen.balance()), seen).commit());
 					}
 					catch (RuntimeException ex) {
 						stop.pause(Duration.ofMillis(5));
@@ -93,8 +94,11 @@ class AdversarialReviewGroupTests {
 		}
 		AuditReport audit = new DepositAudit(this.zk.clients().connect(this.zk.server().connectString()), this.properties)
 			.report();
-		long unknown = history.stream().filter((r) -> r.outcome() == CommitResult.Outcome.UNKNOWN).count();
-		long ambiguous = history.stream().filter(CommitResult::ambiguous).count();
+		long unknown = history.stream()
+			.flatMap((commit) -> commit.operations().stream())
+			.filter((result) -> result.outcome() == Outcome.UNKNOWN)
+			.count();
+		long ambiguous = history.stream().filter((result) -> result.stats().ambiguous()).count();
 		System.out.println("results " + history.size() + ", ambiguous " + ambiguous + ", unknown " + unknown
 				+ ", audit conserved " + audit.conserved() + " discrepancy " + audit.discrepancy());
 		System.out.println(new TransactionLogOracle(this.properties, List.of(this.zk.server().dataDirectory()))

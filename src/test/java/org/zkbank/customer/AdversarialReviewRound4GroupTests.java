@@ -19,6 +19,8 @@ import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.Operation;
+import org.zkbank.account.OperationResult;
+import org.zkbank.account.Outcome;
 import org.zkbank.account.Snapshot;
 import org.zkbank.account.StopSignal;
 import org.zkbank.support.ServerWithProxy;
@@ -46,7 +48,7 @@ class AdversarialReviewRound4GroupTests {
 		StopSignal stop = new StopSignal();
 		DepositAccount alice = new DepositAccount(this.zk.clients().connect(this.zk.proxy().connectString()), this.properties,
 				"Alice", stop);
-		GroupCommit group = new GroupCommit(alice, this.history::addAll);
+		GroupCommit group = new GroupCommit(alice, this.history::add);
 		DepositAccount bob = new DepositAccount(this.zk.clients().connect(this.zk.server().connectString()), this.properties, "Bob",
 				new StopSignal());
 		AtomicBoolean running = new AtomicBoolean(true);
@@ -118,12 +120,14 @@ class AdversarialReviewRound4GroupTests {
 		AuditReport report = new DepositAudit(this.zk.zkCli(), this.properties).report();
 		System.out.println(report);
 		System.out.println(this.history.stream()
-			.filter((r) -> r.commit().instance() != null)
-			.collect(java.util.stream.Collectors.groupingBy(CommitResult::outcome, java.util.stream.Collectors.counting())));
+			.flatMap((commit) -> commit.operations().stream())
+			.collect(java.util.stream.Collectors.groupingBy(OperationResult::outcome, java.util.stream.Collectors.counting())));
 		this.history.stream()
-			.filter((r) -> r.outcome() == CommitResult.Outcome.FAILED || r.outcome() == CommitResult.Outcome.UNKNOWN)
-			.forEach((r) -> System.out.println(r.outcome() + " attempts " + r.attempts() + " conflicts " + r.conflicts()
-					+ ": " + r.reason()));
+			.filter((commit) -> commit.operations().get(0).outcome() == Outcome.FAILED
+					|| commit.operations().get(0).outcome() == Outcome.UNKNOWN)
+			.forEach((commit) -> System.out.println(commit.operations().get(0).outcome() + " attempts "
+					+ commit.stats().attempts() + " conflicts " + commit.stats().conflicts() + ": "
+					+ commit.operations().get(0).reason()));
 		assertThat(report.unexplainedWrites()).isZero();
 		assertThat(report.conserved()).as(report.toString()).isTrue();
 		System.out.println(new TransactionLogOracle(this.properties, List.of(this.zk.server().dataDirectory()))

@@ -32,9 +32,10 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
 import org.zkbank.account.BankProperties;
-import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.OperationResult;
+import org.zkbank.account.Outcome;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
 import org.zkbank.support.ZooKeeperTestClients;
@@ -206,11 +207,11 @@ public final class ContentionBenchmark {
 			Clock clock = new Clock(this.duration, clients);
 			clock.runThreads(devices, (client) -> {
 				long started = System.nanoTime();
-				CommitResult result = customers.get(client).operate();
+				OperationResult result = customers.get(client).operate().operation();
 				if (result.committed()) {
 					clock.committed(client, started);
 				}
-				else if (result.outcome() != CommitResult.Outcome.REJECTED) {
+				else if (result.outcome() != Outcome.REJECTED) {
 					giveUps.incrementAndGet(); // failed or unknown
 				}
 			});

@@ -186,7 +186,7 @@ class CustomerFaultTests {
 			Map<String, Long> commits = noPauses.commitsByCustomer();
 			double fairShare = commits.values().stream().mapToLong(Long::longValue).sum() / 16.0;
 			long worst = commits.values().stream().mapToLong(Long::longValue).min().orElse(0);
-			int maxAttempts = noPauses.results().stream().mapToInt(CommitResult::attempts).max().orElse(0);
+			int maxAttempts = noPauses.results().stream().mapToInt((result) -> result.stats().attempts()).max().orElse(0);
 			System.out.printf("fault test [16 customers, no pauses]: worst customer %d commits = %.2f of a fair "
 					+ "share, max %d attempts for one operation%n", worst, worst / fairShare, maxAttempts);
 			assertThat(commits).hasSize(16);

@@ -20,10 +20,10 @@ import org.apache.curator.framework.CuratorFramework;
 import org.zkbank.account.AuditReport;
 import org.zkbank.account.BankProperties;
 import org.zkbank.account.CommitResult;
-import org.zkbank.account.CommitResult.Outcome;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositException;
+import org.zkbank.account.Outcome;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
 import org.zkbank.support.TransactionLogOracle;
@@ -53,7 +53,7 @@ final class CustomerRun implements AutoCloseable {
 				new CustomerProperties.Amounts(new BigDecimal("100.00")));
 	}
 
-	/** An outcome and who had it. */
+	/** A commit of one operation and who made it. */
 	record Recorded(String customer, CommitResult result) {
 	}
 
@@ -77,9 +77,9 @@ final class CustomerRun implements AutoCloseable {
 		Thread thread = new Thread(() -> {
 			while (stop.pause(Duration.ofNanos(ThreadLocalRandom.current().nextLong(pace.intervalMax().toNanos() + 1)))) {
 				try {
-					CommitResult result = customer.operate();
-					if (result != null) {
-						this.results.add(new Recorded(name, result));
+					Receipt receipt = customer.operate();
+					if (receipt != null) {
+						this.results.add(new Recorded(name, receipt.commit()));
 					}
 				}
 				catch (DepositException ex) {
@@ -137,14 +137,14 @@ final class CustomerRun implements AutoCloseable {
 		assertThat(report.conserved()).as("audit conserved: " + report).isTrue();
 		assertThat(commits.stream().map(CommitResult::version).distinct().count()).as("one commit per version")
 			.isEqualTo(commits.size());
-		assertThat(commits).allSatisfy((commit) -> assertThat(commit.balanceAfter()).isNotNegative());
+		assertThat(commits).allSatisfy((commit) -> assertThat(commit.single().balanceAfter()).isNotNegative());
 		for (int i = 1; i < commits.size(); i++) {
 			CommitResult previous = commits.get(i - 1);
 			CommitResult commit = commits.get(i);
 			if (commit.version() == previous.version() + 1) {
-				assertThat(commit.balanceBefore()).as("version %d starts where %d ended", commit.version(),
+				assertThat(commit.single().balanceBefore()).as("version %d starts where %d ended", commit.version(),
 						previous.version())
-					.isEqualByComparingTo(previous.balanceAfter());
+					.isEqualByComparingTo(previous.single().balanceAfter());
 			}
 		}
 		Map<String, Long> recorded = commitsByCustomer();
@@ -162,7 +162,7 @@ final class CustomerRun implements AutoCloseable {
 		if (killedMidCommit.isEmpty() && unknown.isEmpty()) {
 			BigDecimal expected = report.openingBalance();
 			for (CommitResult commit : commits) {
-				expected = commit.operation().type().apply(expected, commit.operation().amount());
+				expected = commit.single().operation().type().apply(expected, commit.single().operation().amount());
 			}
 			assertThat(report.balance()).as("independent sum of recorded commits").isEqualByComparingTo(expected);
 		}
@@ -186,32 +186,32 @@ final class CustomerRun implements AutoCloseable {
 	private Map<String, Long> outcomesByCustomer(Outcome outcome) {
 		synchronized (this.results) {
 			return this.results.stream()
-				.filter((recorded) -> recorded.result().outcome() == outcome)
+				.filter((recorded) -> recorded.result().single().outcome() == outcome)
 				.collect(Collectors.groupingBy(Recorded::customer, TreeMap::new, Collectors.counting()));
 		}
 	}
 
 	private List<CommitResult> committed() {
-		return results().stream().filter(CommitResult::committed).toList();
+		return results().stream().filter(CommitResult::anyCommitted).toList();
 	}
 
 	private void print(String fault, AuditReport report, int committed, long unreported) {
 		List<CommitResult> all = results();
-		long rejected = all.stream().filter((result) -> result.outcome() == Outcome.REJECTED).count();
-		long failed = all.stream().filter((result) -> result.outcome() == Outcome.FAILED).count();
-		long unknown = all.stream().filter((result) -> result.outcome() == Outcome.UNKNOWN).count();
+		long rejected = all.stream().filter((result) -> result.single().outcome() == Outcome.REJECTED).count();
+		long failed = all.stream().filter((result) -> result.single().outcome() == Outcome.FAILED).count();
+		long unknown = all.stream().filter((result) -> result.single().outcome() == Outcome.UNKNOWN).count();
 		System.out.printf(
 				"fault test [%s]: %d operations: %d committed, %d rejected, %d failed, %d unknown, %d applied "
 						+ "but unreported (killed or unknown); %d conflicts, %d with a lost reply, max %d attempts; "
 						+ "balance %s at version %d, conserved%n",
 				fault, all.size(), committed, rejected, failed, unknown, unreported,
-				all.stream().mapToInt(CommitResult::conflicts).sum(),
-				all.stream().filter(CommitResult::ambiguous).count(),
-				all.stream().mapToInt(CommitResult::attempts).max().orElse(0), report.balance(), report.version());
+				all.stream().mapToInt((result) -> result.stats().conflicts()).sum(),
+				all.stream().filter((result) -> result.stats().ambiguous()).count(),
+				all.stream().mapToInt((result) -> result.stats().attempts()).max().orElse(0), report.balance(), report.version());
 		System.out.printf("fault test [%s]: commits per customer %s; failed or unknown because %s%n", fault, commitsByCustomer(),
 				all.stream()
-					.filter((result) -> result.outcome() == Outcome.FAILED || result.outcome() == Outcome.UNKNOWN)
-					.collect(Collectors.groupingBy(CommitResult::reason, TreeMap::new, Collectors.counting())));
+					.filter((result) -> result.single().outcome() == Outcome.FAILED || result.single().outcome() == Outcome.UNKNOWN)
+					.collect(Collectors.groupingBy((result) -> result.single().reason(), TreeMap::new, Collectors.counting())));
 	}
 
 }

@@ -26,9 +26,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.zkbank.account.AuditReport;
 import org.zkbank.account.BankProperties;
 import org.zkbank.account.CommitResult;
-import org.zkbank.account.CommitResult.Outcome;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.OperationResult;
+import org.zkbank.account.Outcome;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
 import org.zkbank.support.TransactionLogOracle;
@@ -42,6 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * their operations also share commits (group commit).
  */
 class CustomerSimulationTests {
+
+	/** The account's shortest turn: a customer commits this many times in a row before it gives way. */
+	private static final int SHORTEST_TURN = 64;
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
@@ -78,14 +82,14 @@ class CustomerSimulationTests {
 			customers.add(new Customer(account, noPauses, metrics.forCustomer(name), stop, Duration.ofMillis(10)));
 		}
 
-		List<CommitResult> results = new ArrayList<>();
+		List<Receipt> results = new ArrayList<>();
 		ExecutorService threads = Executors.newFixedThreadPool(customerCount * devices);
 		try {
-			List<Future<List<CommitResult>>> runs = new ArrayList<>();
+			List<Future<List<Receipt>>> runs = new ArrayList<>();
 			for (Customer customer : customers) {
 				for (int device = 0; device < devices; device++) {
 					runs.add(threads.submit(() -> {
-						List<CommitResult> own = new ArrayList<>();
+						List<Receipt> own = new ArrayList<>();
 						for (int i = 0; i < operations; i++) {
 							own.add(customer.operate());
 						}
@@ -93,7 +97,7 @@ class CustomerSimulationTests {
 					}));
 				}
 			}
-			for (Future<List<CommitResult>> run : runs) {
+			for (Future<List<Receipt>> run : runs) {
 				results.addAll(run.get());
 			}
 		}
@@ -102,31 +106,33 @@ class CustomerSimulationTests {
 		}
 
 		assertThat(results).hasSize(customerCount * devices * operations)
-			.allSatisfy((result) -> assertThat(result.outcome()).isIn(Outcome.COMMITTED, Outcome.REJECTED));
-		assertThat(results).filteredOn((result) -> result.outcome() == Outcome.REJECTED)
+			.allSatisfy((receipt) -> assertThat(receipt.operation().outcome()).isIn(Outcome.COMMITTED, Outcome.REJECTED));
+		assertThat(results).map(Receipt::operation)
+			.filteredOn((result) -> result.outcome() == Outcome.REJECTED)
 			.allSatisfy((rejected) -> assertThat(rejected.operation().amount()).isGreaterThan(rejected.balanceBefore()));
 
 		// Every balance version is exactly one commit: its operations take the balance from where
 		// the last commit left it to where the commit says it ends, and never below zero.
-		Map<Integer, List<CommitResult>> writes = new TreeMap<>();
+		Map<Integer, CommitResult> writes = new TreeMap<>();
 		results.stream()
-			.filter(CommitResult::committed)
-			.forEach((commit) -> writes.computeIfAbsent(commit.version(), (version) -> new ArrayList<>()).add(commit));
+			.map(Receipt::commit)
+			.filter(CommitResult::anyCommitted)
+			.forEach((commit) -> assertThat(writes.putIfAbsent(commit.version(), commit)).isIn(null, commit));
 		BigDecimal balance = new BigDecimal("1000");
 		int expectedVersion = 1;
-		for (Map.Entry<Integer, List<CommitResult>> write : writes.entrySet()) {
+		for (Map.Entry<Integer, CommitResult> write : writes.entrySet()) {
 			assertThat(write.getKey()).isEqualTo(expectedVersion++);
-			for (CommitResult commit : write.getValue()) {
-				assertThat(commit.balanceBefore()).isNotNegative();
-				assertThat(commit.balanceAfter()).isNotNegative()
-					.isEqualByComparingTo(commit.operation().type().apply(commit.balanceBefore(),
-							commit.operation().amount()));
-				balance = commit.operation().type().apply(balance, commit.operation().amount());
+			for (OperationResult operation : committed(write.getValue())) {
+				assertThat(operation.balanceBefore()).isNotNegative();
+				assertThat(operation.balanceAfter()).isNotNegative()
+					.isEqualByComparingTo(operation.operation().type().apply(operation.balanceBefore(),
+							operation.operation().amount()));
+				balance = operation.operation().type().apply(balance, operation.operation().amount());
 			}
-			assertThat(write.getValue().get(0).snapshot().balance()).isEqualByComparingTo(balance);
+			assertThat(write.getValue().snapshot().balance()).isEqualByComparingTo(balance);
 		}
-		long committed = writes.values().stream().mapToLong(List::size).sum();
-		int largestWrite = writes.values().stream().mapToInt(List::size).max().orElse(0);
+		long committed = writes.values().stream().mapToLong((commit) -> committed(commit).size()).sum();
+		int largestWrite = writes.values().stream().mapToInt((commit) -> committed(commit).size()).max().orElse(0);
 		if (devices == 1) {
 			assertThat(largestWrite).as("operations in the largest commit").isEqualTo(1);
 		}
@@ -146,7 +152,7 @@ class CustomerSimulationTests {
 			.isEqualTo(committed);
 		TransactionLogOracle.Verdict verdict = new TransactionLogOracle(this.bank,
 				List.of(this.server.getTempDirectory()))
-			.check(results, report, 0);
+			.check(results.stream().map(Receipt::commit).toList(), report, 0);
 		assertThat(verdict.committedOperations()).isEqualTo(committed);
 		System.out.printf("simulation: %d customers x %d devices x %d operations: %d committed in %d writes "
 				+ "(largest %d), %d rejected, %d conflicts, final balance %s%n%s%n", customerCount, devices, operations,
@@ -157,24 +163,24 @@ class CustomerSimulationTests {
 	@Test
 	void customersWithoutPausesTakeTurnsInsteadOfOneTakingAll() throws Exception {
 		int customerCount = 3;
-		int total = 6 * DepositAccount.SHORTEST_TURN * customerCount;
+		int total = 6 * SHORTEST_TURN * customerCount;
 		CustomerProperties noPauses = new CustomerProperties(List.of("unused"),
 				new CustomerProperties.Pace(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 1),
 				new CustomerProperties.Amounts(new BigDecimal("1000.00")));
 		BankMetrics metrics = new BankMetrics(new SimpleMeterRegistry());
 		StopSignal stop = new StopSignal();
 		AtomicInteger committed = new AtomicInteger();
-		List<Callable<List<CommitResult>>> runs = new ArrayList<>();
+		List<Callable<List<Receipt>>> runs = new ArrayList<>();
 		for (int i = 0; i < customerCount; i++) {
 			String name = "Customer" + i;
 			Customer customer = new Customer(new DepositAccount(this.clients.connect(this.server.getConnectString()),
 					this.bank, name, stop), noPauses, metrics.forCustomer(name), stop, Duration.ofMillis(10));
 			runs.add(() -> {
-				List<CommitResult> own = new ArrayList<>();
+				List<Receipt> own = new ArrayList<>();
 				while (committed.get() < total) {
-					CommitResult result = customer.operate();
+					Receipt result = customer.operate();
 					own.add(result);
-					if (result.committed()) {
+					if (result.operation().committed()) {
 						committed.incrementAndGet();
 					}
 				}
@@ -182,10 +188,10 @@ class CustomerSimulationTests {
 			});
 		}
 
-		List<List<CommitResult>> results = new ArrayList<>();
+		List<List<Receipt>> results = new ArrayList<>();
 		ExecutorService threads = Executors.newFixedThreadPool(customerCount);
 		try {
-			for (Future<List<CommitResult>> run : threads.invokeAll(runs)) {
+			for (Future<List<Receipt>> run : threads.invokeAll(runs)) {
 				results.add(run.get());
 			}
 		}
@@ -195,11 +201,15 @@ class CustomerSimulationTests {
 
 		// without turns, the customer that wins first commits from its own snapshots and keeps
 		// winning, while the others wait: their shares are near zero
-		List<Long> shares = results.stream().map((own) -> own.stream().filter(CommitResult::committed).count()).toList();
+		List<Long> shares = results.stream().map((own) -> own.stream().filter((receipt) -> receipt.operation().committed()).count()).toList();
 		System.out.printf("turns: %d customers without pauses committed %s%n", customerCount, shares);
-		assertThat(results).allSatisfy((own) -> assertThat(own).extracting(CommitResult::outcome)
+		assertThat(results).allSatisfy((own) -> assertThat(own).extracting((receipt) -> receipt.operation().outcome())
 			.doesNotContain(Outcome.FAILED));
 		assertThat(shares).allSatisfy((share) -> assertThat(share).isGreaterThan(total / customerCount / 5));
+	}
+
+	private static List<OperationResult> committed(CommitResult commit) {
+		return commit.operations().stream().filter(OperationResult::committed).toList();
 	}
 
 }

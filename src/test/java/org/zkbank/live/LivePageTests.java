@@ -93,7 +93,7 @@ class LivePageTests {
 		Snapshot opened = this.dave.read(); // starts the audit
 		next(states, (state) -> at(state, "$.deposit.audit.version") != null);
 		CommitResult result = this.dave.commit(Operation.deposit(new BigDecimal("12.34")), opened);
-		assertThat(result.committed()).isTrue();
+		assertThat(result.single().committed()).isTrue();
 
 		String seen = next(states, (state) -> !JsonPath.<List<Object>>read(state,
 				"$.deposit.commits[?(@.customer == 'Dave' && @.to == " + result.version() + ")]").isEmpty()

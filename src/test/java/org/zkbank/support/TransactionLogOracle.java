@@ -29,10 +29,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.zkbank.account.AuditReport;
 import org.zkbank.account.BankProperties;
-import org.zkbank.account.CommitResult;
 import org.zkbank.account.CommitResult.CommitId;
-import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.account.CommitResult;
+import org.zkbank.account.OperationResult;
 import org.zkbank.account.OperationType;
+import org.zkbank.account.Outcome;
 
 /**
  * Checks a history of commits the way Jepsen checks a bank, against ZooKeeper's own transaction
@@ -96,39 +97,40 @@ public final class TransactionLogOracle {
 	 */
 	public Verdict check(Collection<CommitResult> history, AuditReport audit, int unreportedAllowed) {
 		Map<CommitId, Applied> applied = replay();
-		Map<CommitId, List<CommitResult>> recorded = new HashMap<>();
+		// the devices of a group commit each report the same commit
+		Map<CommitId, CommitResult> recorded = new HashMap<>();
 		for (CommitResult result : history) {
-			recorded.computeIfAbsent(result.commit(), (id) -> new ArrayList<>()).add(result);
+			CommitResult known = recorded.putIfAbsent(result.id(), result);
+			require(known == null || known.equals(result), "commit %s reported twice, differently", result.id());
 		}
 		int committedOperations = 0;
 		int unknowns = 0;
 		int unknownsApplied = 0;
-		for (Map.Entry<CommitId, List<CommitResult>> commit : recorded.entrySet()) {
-			Applied write = applied.get(commit.getKey());
-			List<CommitResult> results = commit.getValue();
-			List<CommitResult> committed = results.stream().filter(CommitResult::committed).toList();
-			boolean unknown = results.stream().anyMatch((result) -> result.outcome() == Outcome.UNKNOWN);
-			boolean failed = results.stream().anyMatch((result) -> result.outcome() == Outcome.FAILED);
+		for (CommitResult commit : recorded.values()) {
+			Applied write = applied.get(commit.id());
+			List<OperationResult> committed = commit.operations().stream().filter(OperationResult::committed).toList();
+			boolean unknown = commit.operations().stream().anyMatch((result) -> result.outcome() == Outcome.UNKNOWN);
+			boolean failed = commit.operations().stream().anyMatch((result) -> result.outcome() == Outcome.FAILED);
 			if (!committed.isEmpty()) {
-				require(write != null, "committed %s is in no write of the log", commit.getKey());
+				require(write != null, "committed %s is in no write of the log", commit.id());
 				BigDecimal deposits = sum(committed, OperationType.DEPOSIT);
 				BigDecimal withdrawals = sum(committed, OperationType.WITHDRAW);
 				require(write.deposits().compareTo(deposits) == 0 && write.withdrawals().compareTo(withdrawals) == 0
 						&& write.operations() == committed.size(),
 						"commit %s moved +%s -%s in %d operations in the log, the client recorded +%s -%s in %d",
-						commit.getKey(), write.deposits(), write.withdrawals(), write.operations(), deposits, withdrawals,
+						commit.id(), write.deposits(), write.withdrawals(), write.operations(), deposits, withdrawals,
 						committed.size());
 				committedOperations += committed.size();
 			}
 			else if (failed) {
-				require(write == null, "failed %s was applied at zxid 0x%x", commit.getKey(), (write != null) ? write.zxid() : 0);
+				require(write == null, "failed %s was applied at zxid 0x%x", commit.id(), (write != null) ? write.zxid() : 0);
 			}
 			else if (unknown) {
 				unknowns++;
 				unknownsApplied += (write != null) ? 1 : 0;
 			}
 			else {
-				require(write == null, "%s rejected every operation, yet wrote at zxid 0x%x", commit.getKey(),
+				require(write == null, "%s rejected every operation, yet wrote at zxid 0x%x", commit.id(),
 						(write != null) ? write.zxid() : 0);
 			}
 		}
@@ -220,7 +222,7 @@ public final class TransactionLogOracle {
 		return (entry != null) ? new BigDecimal(entry.get(field).stringValue()) : BigDecimal.ZERO;
 	}
 
-	private static BigDecimal sum(List<CommitResult> results, OperationType type) {
+	private static BigDecimal sum(List<OperationResult> results, OperationType type) {
 		return results.stream()
 			.filter((result) -> result.operation().type() == type)
 			.map((result) -> result.operation().amount())

@@ -42,7 +42,7 @@ class TransactionLogOracleTests {
 		DepositAccount alice = new DepositAccount(this.clients.connect(this.server.connectString()), this.bank, "Alice",
 				new StopSignal());
 		this.history.add(alice.commit(Operation.deposit(new BigDecimal("100.00")), alice.read()));
-		this.history.addAll(alice.commit(List.of(Operation.withdraw(new BigDecimal("30.00")),
+		this.history.add(alice.commit(List.of(Operation.withdraw(new BigDecimal("30.00")),
 				Operation.withdraw(new BigDecimal("5000.00"))), null));
 	}
 
