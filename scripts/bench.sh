@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/zookeeper.sh
+source scripts/lib/packages.sh
 
 quick=false live=false
 [ "${1:-}" = "--quick" ] && quick=true
@@ -34,10 +35,7 @@ arguments=()
 if $quick; then
   arguments+=(--quick)
 else
-  if [ ! -x /usr/share/zookeeper/bin/zkCli.sh ] || ! command -v nc >/dev/null; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zookeeper netcat-openbsd >/dev/null
-  fi
+  ensure_packages bench /usr/share/zookeeper/bin/zkCli.sh:zookeeper nc:netcat-openbsd
   port=$(free_port)
   start_zookeeper "$work/zookeeper" "$port" "" "forceSync=no" "maxClientCnxns=0"  # 64 clients, one address
   pids+=("$ZOOKEEPER_PID")

@@ -18,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/zookeeper.sh
+source scripts/lib/packages.sh
 
 work=$(mktemp -d)
 step() { echo "e2e-ensemble: $*"; }
@@ -30,17 +31,8 @@ fail() {
 }
 clean_up_on_exit "$work"
 
-need=()
-[ -x /usr/share/zookeeper/bin/zkCli.sh ] || need+=(zookeeper)
-command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)
-command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
-command -v nc >/dev/null || need+=(netcat-openbsd)
-command -v curl >/dev/null || need+=(curl)
-if [ ${#need[@]} -gt 0 ]; then
-  step "installing ${need[*]} (apt)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+ensure_packages e2e-ensemble /usr/share/zookeeper/bin/zkCli.sh:zookeeper prometheus:prometheus promtool:prometheus \
+  prometheus-alertmanager:prometheus-alertmanager nc:netcat-openbsd curl:curl
 [ -f target/zk-bank.jar ] || ./mvnw --batch-mode --no-transfer-progress -q -DskipTests package
 export ZKCLI=/usr/share/zookeeper/bin/zkCli.sh
 

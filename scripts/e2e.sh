@@ -15,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/zookeeper.sh
+source scripts/lib/packages.sh
 
 traffic_seconds="${1:-40}"
 dockerfile_linter=dockerfile-utils@0.16.3
@@ -33,17 +34,8 @@ clean_up_on_exit "$work"
 
 
 # ---------------------------------------------------------------------------------------------
-step "installing what is missing"
-need=()
-[ -x /usr/share/zookeeper/bin/zkCli.sh ] || need+=(zookeeper)
-command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)
-command -v docker-compose >/dev/null || need+=(docker-compose)
-command -v nc >/dev/null || need+=(netcat-openbsd)
-command -v curl >/dev/null || need+=(curl)
-if [ ${#need[@]} -gt 0 ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+ensure_packages e2e /usr/share/zookeeper/bin/zkCli.sh:zookeeper prometheus:prometheus promtool:prometheus \
+  docker-compose:docker-compose nc:netcat-openbsd curl:curl
 command -v npx >/dev/null || fail "npx (Node.js) is needed for the Dockerfile linter"
 [ -f target/zk-bank.jar ] || ./mvnw --batch-mode --no-transfer-progress -q -DskipTests package
 

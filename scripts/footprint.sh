@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/zookeeper.sh
+source scripts/lib/packages.sh
 
 runs=3 seconds=15 write=""
 while [ $# -gt 0 ]; do
@@ -26,14 +27,7 @@ done
 work=$(mktemp -d)
 clean_up_on_exit "$work"
 
-need=()
-[ -x /usr/share/zookeeper/bin/zkCli.sh ] || need+=(zookeeper)
-command -v nc >/dev/null || need+=(netcat-openbsd)
-command -v curl >/dev/null || need+=(curl)
-if [ ${#need[@]} -gt 0 ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+ensure_packages footprint /usr/share/zookeeper/bin/zkCli.sh:zookeeper nc:netcat-openbsd curl:curl
 
 mem_limit=$(python3 -c 'import yaml; print(yaml.safe_load(open("docker-compose.yml"))["x-customer"]["mem_limit"])')
 # The flags between "java" and "-jar" in the Dockerfile's ENTRYPOINT.
