@@ -35,11 +35,11 @@ arguments=()
 if $quick; then
   arguments+=(--quick)
 else
-  ensure_packages bench /usr/share/zookeeper/bin/zkCli.sh:zookeeper nc:netcat-openbsd
+  ensure_packages bench "${zookeeper_packages[@]}"
   port=$(free_port)
-  start_zookeeper "$work/zookeeper" "$port" "" "forceSync=no" "maxClientCnxns=0"  # 64 clients, one address
-  pids+=("$ZOOKEEPER_PID")
-  await_zookeeper "$work/zookeeper" "$port"
+  start_zookeeper --dir "$work/zookeeper" --port "$port" --config forceSync=no \
+    --config maxClientCnxns=0  # 64 clients, one address
+  await_zookeeper "$work/zookeeper"
   arguments+=(--connect "127.0.0.1:$port" "standalone $zookeeper_version" --write BENCHMARKS.md)
 fi
 java -Xmx2g -cp "$classpath" org.zkbank.customer.ContentionBenchmark "${arguments[@]}"

@@ -34,8 +34,7 @@ clean_up_on_exit "$work"
 
 
 # ---------------------------------------------------------------------------------------------
-ensure_packages e2e /usr/share/zookeeper/bin/zkCli.sh:zookeeper prometheus:prometheus promtool:prometheus \
-  docker-compose:docker-compose nc:netcat-openbsd curl:curl
+ensure_packages e2e "${zookeeper_packages[@]}" prometheus:prometheus promtool:prometheus docker-compose:docker-compose curl:curl
 command -v npx >/dev/null || fail "npx (Node.js) is needed for the Dockerfile linter"
 [ -f target/zk-bank.jar ] || ./mvnw --batch-mode --no-transfer-progress -q -DskipTests package
 
@@ -81,9 +80,9 @@ zookeeper_port=$(free_port); zookeeper_metrics_port=$(free_port); prometheus_por
 declare -A customer_port=([alice]=$(free_port) [bob]=$(free_port) [chuck]=$(free_port))
 
 step "ZooKeeper $zookeeper_version (Debian) on 127.0.0.1:$zookeeper_port, metrics on :$zookeeper_metrics_port"
-start_zookeeper "$work/zookeeper" "$zookeeper_port" "$zookeeper_metrics_port" || fail "could not start ZooKeeper"
-pids+=("$ZOOKEEPER_PID")
-wait_for 30 "ZooKeeper serving (srvr names its mode)" zookeeper_healthy "$zookeeper_port"
+start_zookeeper --dir "$work/zookeeper" --port "$zookeeper_port" --metrics-port "$zookeeper_metrics_port" \
+  || fail "could not start ZooKeeper"
+await_zookeeper "$work/zookeeper" 30 || fail "ZooKeeper not serving (the compose healthcheck: srvr names its mode)"
 
 step "initialising /bank_deposit with the compose init script, twice"
 export ZKCLI=/usr/share/zookeeper/bin/zkCli.sh

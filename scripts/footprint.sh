@@ -27,7 +27,7 @@ done
 work=$(mktemp -d)
 clean_up_on_exit "$work"
 
-ensure_packages footprint /usr/share/zookeeper/bin/zkCli.sh:zookeeper nc:netcat-openbsd curl:curl
+ensure_packages footprint "${zookeeper_packages[@]}" curl:curl
 
 mem_limit=$(python3 -c 'import yaml; print(yaml.safe_load(open("docker-compose.yml"))["x-customer"]["mem_limit"])')
 # The flags between "java" and "-jar" in the Dockerfile's ENTRYPOINT.
@@ -109,9 +109,8 @@ prepare zk-bank target/zk-bank.jar --bank.embedded-zookeeper.port="$(free_port)"
 prepare bare "$work/bare-source/target/bare.jar"
 
 zookeeper_port=$(free_port)
-start_zookeeper "$work/zookeeper" "$zookeeper_port" "" "forceSync=no"
-pids+=("$ZOOKEEPER_PID")
-await_zookeeper "$work/zookeeper" "$zookeeper_port"
+start_zookeeper --dir "$work/zookeeper" --port "$zookeeper_port" --config forceSync=no
+await_zookeeper "$work/zookeeper"
 
 rss_mb() { awk -v key="$2:" '$1 == key { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
