@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/zookeeper.sh
+source scripts/lib/packages.sh
 
 quick=false live=false
 [ "${1:-}" = "--quick" ] && quick=true
@@ -34,14 +35,11 @@ arguments=()
 if $quick; then
   arguments+=(--quick)
 else
-  if [ ! -x /usr/share/zookeeper/bin/zkCli.sh ] || ! command -v nc >/dev/null; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zookeeper netcat-openbsd >/dev/null
-  fi
+  ensure_packages bench "${zookeeper_packages[@]}"
   port=$(free_port)
-  start_zookeeper "$work/zookeeper" "$port" "" "forceSync=no" "maxClientCnxns=0"  # 64 clients, one address
-  pids+=("$ZOOKEEPER_PID")
-  await_zookeeper "$work/zookeeper" "$port"
+  start_zookeeper --dir "$work/zookeeper" --port "$port" --config forceSync=no \
+    --config maxClientCnxns=0  # 64 clients, one address
+  await_zookeeper "$work/zookeeper"
   arguments+=(--connect "127.0.0.1:$port" "standalone $zookeeper_version" --write BENCHMARKS.md)
 fi
 java -Xmx2g -cp "$classpath" org.zkbank.customer.ContentionBenchmark "${arguments[@]}"

@@ -12,11 +12,8 @@
 #   e.g. scripts/browser-check.sh http://127.0.0.1:8081/ /tmp/shots Alice,Bob,Chuck zkCli.sh -server HOST:PORT set /bank_deposit 5
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x /usr/bin/chromium ]; then
-  echo "browser: installing Debian's chromium"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
-fi
+source scripts/lib/packages.sh
+ensure_packages browser /usr/bin/chromium:chromium
 if [ ! -d scripts/browser/node_modules/puppeteer-core ]; then
   echo "browser: installing puppeteer-core into scripts/browser/node_modules"
   (cd scripts/browser && npm install --no-audit --no-fund --silent)

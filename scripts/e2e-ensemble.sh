@@ -18,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/zookeeper.sh
+source scripts/lib/packages.sh
 
 work=$(mktemp -d)
 step() { echo "e2e-ensemble: $*"; }
@@ -30,46 +31,27 @@ fail() {
 }
 clean_up_on_exit "$work"
 
-need=()
-[ -x /usr/share/zookeeper/bin/zkCli.sh ] || need+=(zookeeper)
-command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)
-command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
-command -v nc >/dev/null || need+=(netcat-openbsd)
-command -v curl >/dev/null || need+=(curl)
-if [ ${#need[@]} -gt 0 ]; then
-  step "installing ${need[*]} (apt)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+ensure_packages e2e-ensemble "${zookeeper_packages[@]}" prometheus:prometheus promtool:prometheus \
+  prometheus-alertmanager:prometheus-alertmanager curl:curl
 [ -f target/zk-bank.jar ] || ./mvnw --batch-mode --no-transfer-progress -q -DskipTests package
 export ZKCLI=/usr/share/zookeeper/bin/zkCli.sh
 
 # ---------------------------------------------------------------------------------------------
-declare -A client_port metrics_port zookeeper_pid
-servers=() connect=""
+declare -A client_port metrics_port
+ensemble_config=(--config initLimit=10 --config syncLimit=5
+  --config autopurge.snapRetainCount=3 --config autopurge.purgeInterval=1)
+connect=""
 for id in 1 2 3; do
   client_port[$id]=$(free_port); metrics_port[$id]=$(free_port)
-  servers+=("server.$id=127.0.0.1:$(free_port):$(free_port);127.0.0.1:${client_port[$id]}")
+  ensemble_config+=(--config "server.$id=127.0.0.1:$(free_port):$(free_port);127.0.0.1:${client_port[$id]}")
   connect+="${connect:+,}127.0.0.1:${client_port[$id]}"
 done
 # Starts (or starts again, on its data) server ID of the ensemble.
 start_server() {
-  local id=$1
-  mkdir -p "$work/zk$id/data"
-  echo "$id" >"$work/zk$id/data/myid"
-  start_zookeeper "$work/zk$id" "${client_port[$id]}" "${metrics_port[$id]}" initLimit=10 syncLimit=5 \
-    autopurge.snapRetainCount=3 autopurge.purgeInterval=1 "${servers[@]}" || fail "could not start server $id"
-  zookeeper_pid[$id]=$ZOOKEEPER_PID
-  pids+=("$ZOOKEEPER_PID")
+  start_zookeeper --dir "$work/zk$1" --port "${client_port[$1]}" --metrics-port "${metrics_port[$1]}" \
+    --server-id "$1" "${ensemble_config[@]}" || fail "could not start server $1"
 }
-stop_server() { kill "${zookeeper_pid[$1]}"; wait "${zookeeper_pid[$1]}" 2>/dev/null || true; }
-# The compose file's ZooKeeper healthcheck, verbatim but for the port.
-compose_check=$(python3 -c '
-import yaml
-test = yaml.safe_load(open("docker-compose.yml"))["services"]["zookeeper"]["healthcheck"]["test"]
-assert test[0] == "CMD-SHELL", test
-print(test[1])')
-zookeeper_check() { bash -c "${compose_check//localhost 2181/127.0.0.1 ${client_port[$1]}}"; }
+stop_server() { local pid; pid=$(<"$work/zk$1/zookeeper.pid"); kill "$pid"; wait "$pid" 2>/dev/null || true; }
 leader() {
   local id
   for id in 1 2 3; do
@@ -80,7 +62,9 @@ leader() {
 
 step "ZooKeeper $zookeeper_version ensemble on $connect"
 for id in 1 2 3; do start_server "$id"; done
-for id in 1 2 3; do wait_for 90 "server $id passing the compose healthcheck (srvr)" zookeeper_check "$id"; done
+for id in 1 2 3; do
+  await_zookeeper "$work/zk$id" 90 || fail "server $id did not pass the compose healthcheck (srvr)"
+done
 config/zookeeper/init-deposit.sh "$connect" /bank_deposit 1000 >/dev/null || fail "init-deposit.sh on the ensemble"
 
 declare -A customer_port=([alice]=$(free_port) [bob]=$(free_port) [chuck]=$(free_port))
@@ -132,7 +116,7 @@ down=$(leader) || fail "no leader in the ensemble"
 committed_before=$(value 'sum(bank_operations_total{outcome="committed"})')
 step "one server down: stopping the leader, server $down"
 stop_server "$down"
-zookeeper_check "$down" && fail "the stopped server passes the healthcheck"
+zookeeper_serving "${client_port[$down]}" && fail "the stopped server passes the healthcheck"
 start=$SECONDS warned=""
 while [ $((SECONDS - start)) -lt 120 ]; do
   critical=$(firing ',severity="critical"')
@@ -150,7 +134,7 @@ step "  ZooKeeperServerDown (warning) fired after ${warned} s; nothing critical 
 second=$(( down % 3 + 1 )); last=$(( second % 3 + 1 ))
 step "quorum lost: stopping server $second as well"
 stop_server "$second"
-not_serving() { ! zookeeper_check "$1"; }
+not_serving() { ! zookeeper_serving "${client_port[$1]}"; }
 wait_for 30 "server $last failing the compose healthcheck" not_serving "$last"
 [ "$(echo ruok | nc -w 2 127.0.0.1 "${client_port[$last]}")" = imok ] || fail "server $last does not answer ruok"
 step "  server $last answers ruok with imok, yet fails srvr: not serving"
@@ -183,7 +167,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 step "both servers back"
 start_server "$down"; start_server "$second"
-for id in 1 2 3; do wait_for 120 "server $id serving again" zookeeper_check "$id"; done
+for id in 1 2 3; do await_zookeeper "$work/zk$id" 120 || fail "server $id did not serve again"; done
 for customer in alice bob chuck; do wait_for 120 "$customer ready again" ready "$customer"; done
 serving() { [ "$(value 'count(uptime{service="zookeeper"})')" = 3 ]; }
 wait_for 60 "three servers serving in Prometheus" serving

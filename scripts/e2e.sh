@@ -15,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/zookeeper.sh
+source scripts/lib/packages.sh
 
 traffic_seconds="${1:-40}"
 dockerfile_linter=dockerfile-utils@0.16.3
@@ -33,17 +34,7 @@ clean_up_on_exit "$work"
 
 
 # ---------------------------------------------------------------------------------------------
-step "installing what is missing"
-need=()
-[ -x /usr/share/zookeeper/bin/zkCli.sh ] || need+=(zookeeper)
-command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)
-command -v docker-compose >/dev/null || need+=(docker-compose)
-command -v nc >/dev/null || need+=(netcat-openbsd)
-command -v curl >/dev/null || need+=(curl)
-if [ ${#need[@]} -gt 0 ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+ensure_packages e2e "${zookeeper_packages[@]}" prometheus:prometheus promtool:prometheus docker-compose:docker-compose curl:curl
 command -v npx >/dev/null || fail "npx (Node.js) is needed for the Dockerfile linter"
 [ -f target/zk-bank.jar ] || ./mvnw --batch-mode --no-transfer-progress -q -DskipTests package
 
@@ -89,9 +80,9 @@ zookeeper_port=$(free_port); zookeeper_metrics_port=$(free_port); prometheus_por
 declare -A customer_port=([alice]=$(free_port) [bob]=$(free_port) [chuck]=$(free_port))
 
 step "ZooKeeper $zookeeper_version (Debian) on 127.0.0.1:$zookeeper_port, metrics on :$zookeeper_metrics_port"
-start_zookeeper "$work/zookeeper" "$zookeeper_port" "$zookeeper_metrics_port" || fail "could not start ZooKeeper"
-pids+=("$ZOOKEEPER_PID")
-wait_for 30 "ZooKeeper serving (srvr names its mode)" zookeeper_healthy "$zookeeper_port"
+start_zookeeper --dir "$work/zookeeper" --port "$zookeeper_port" --metrics-port "$zookeeper_metrics_port" \
+  || fail "could not start ZooKeeper"
+await_zookeeper "$work/zookeeper" 30 || fail "ZooKeeper not serving (the compose healthcheck: srvr names its mode)"
 
 step "initialising /bank_deposit with the compose init script, twice"
 export ZKCLI=/usr/share/zookeeper/bin/zkCli.sh

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Footprint of one customer JVM as deployed (profile alice, against a standalone ZooKeeper), next
-# to a bare Spring Boot actuator application built from the same Boot version: time from `java`
-# to ready (/actuator/health/readiness answers 200) and resident memory (RSS) at ready, after
-# some seconds of running, and at its peak. Both are prepared as the Dockerfile prepares the
-# image (the jar extracted, a class data sharing archive from a training run) and run with the
-# JVM flags of its ENTRYPOINT, /app/ standing for a work folder; -XX:MaxRAM stands in for
-# compose's mem_limit, which a plain process does not have.
+# to a bare Spring Boot actuator application on the same Boot version (scripts/footprint/): time
+# from `java` to ready (/actuator/health/readiness answers 200) and resident memory (RSS) at
+# ready, after some seconds of running, and at its peak. Both are prepared as the Dockerfile
+# prepares the image (the jar extracted, a class data sharing archive from a training run) and run
+# with the JVM flags of its ENTRYPOINT, /app/ standing for a work folder; -XX:MaxRAM stands in
+# for compose's mem_limit, which a plain process does not have.
 #   scripts/footprint.sh [--runs N] [--seconds S] [--write FILE]
 #     N starts of each (default 3; medians), S seconds of running (default 15), FILE gets the
 #     markdown section appended.
@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/zookeeper.sh
+source scripts/lib/packages.sh
 
 runs=3 seconds=15 write=""
 while [ $# -gt 0 ]; do
@@ -26,14 +27,7 @@ done
 work=$(mktemp -d)
 clean_up_on_exit "$work"
 
-need=()
-[ -x /usr/share/zookeeper/bin/zkCli.sh ] || need+=(zookeeper)
-command -v nc >/dev/null || need+=(netcat-openbsd)
-command -v curl >/dev/null || need+=(curl)
-if [ ${#need[@]} -gt 0 ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+ensure_packages footprint "${zookeeper_packages[@]}" curl:curl
 
 mem_limit=$(python3 -c 'import yaml; print(yaml.safe_load(open("docker-compose.yml"))["x-customer"]["mem_limit"])')
 # The flags between "java" and "-jar" in the Dockerfile's ENTRYPOINT.
@@ -70,54 +64,22 @@ jvm_flags() {
 }
 
 ./mvnw --batch-mode --no-transfer-progress -q -DskipTests package  # the jar of this source, never a stale one
-boot_version=$(sed -n '/<parent>/,/<\/parent>/s/.*<version>\(.*\)<\/version>.*/\1/p' pom.xml)
-mkdir -p "$work/bare-source/src/main/java/bare"
-cat >"$work/bare-source/pom.xml" <<POM
-<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <parent>
-    <groupId>org.springframework.boot</groupId>
-    <artifactId>spring-boot-starter-parent</artifactId>
-    <version>$boot_version</version>
-    <relativePath/>
-  </parent>
-  <groupId>bare</groupId>
-  <artifactId>bare</artifactId>
-  <version>1</version>
-  <properties><java.version>17</java.version></properties>
-  <dependencies>
-    <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-webmvc</artifactId></dependency>
-    <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-actuator</artifactId></dependency>
-  </dependencies>
-  <build><finalName>bare</finalName>
-    <plugins><plugin><groupId>org.springframework.boot</groupId><artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins>
-  </build>
-</project>
-POM
-cat >"$work/bare-source/src/main/java/bare/BareApplication.java" <<'JAVA'
-package bare;
-
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
-
-@SpringBootApplication
-public class BareApplication {
-
-	public static void main(String[] args) {
-		SpringApplication.run(BareApplication.class, args);
-	}
-
+# The bare application (scripts/footprint/), built in the work folder, on the project's Spring Boot.
+parent_version() { sed -n '/<parent>/,/<\/parent>/s/.*<version>\(.*\)<\/version>.*/\1/p' "$1"; }
+boot_version=$(parent_version pom.xml)
+[ "$(parent_version scripts/footprint/pom.xml)" = "$boot_version" ] || {
+  echo "footprint: scripts/footprint/pom.xml must have the project's Spring Boot, $boot_version, as its parent" >&2
+  exit 1
 }
-JAVA
+mkdir -p "$work/bare-source"
+cp -r scripts/footprint/pom.xml scripts/footprint/src "$work/bare-source/"
 ./mvnw --batch-mode --no-transfer-progress -q -f "$work/bare-source/pom.xml" -DskipTests package
 prepare zk-bank target/zk-bank.jar --bank.embedded-zookeeper.port="$(free_port)"
 prepare bare "$work/bare-source/target/bare.jar"
 
 zookeeper_port=$(free_port)
-start_zookeeper "$work/zookeeper" "$zookeeper_port" "" "forceSync=no"
-pids+=("$ZOOKEEPER_PID")
-await_zookeeper "$work/zookeeper" "$zookeeper_port"
+start_zookeeper --dir "$work/zookeeper" --port "$zookeeper_port" --config forceSync=no
+await_zookeeper "$work/zookeeper"
 
 rss_mb() { awk -v key="$2:" '$1 == key { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 

@@ -10,12 +10,9 @@
 #   - the Dockerfile (scripts/dockerfile-check.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/packages.sh
 fail() { echo "ops-check: FAILED: $*" >&2; exit 1; }
-if ! command -v amtool >/dev/null || ! python3 -c 'import yaml' 2>/dev/null; then
-  echo "ops-check: installing prometheus-alertmanager and python3-yaml (apt)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus-alertmanager python3-yaml >/dev/null
-fi
+ensure_packages ops-check amtool:prometheus-alertmanager "import yaml:python3-yaml"
 
 python3 - <<'PY' || fail "see above"
 import json, re, sys, yaml

@@ -6,16 +6,10 @@
 # a deliberately broken manifest. Installs the checker's npm packages (package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/packages.sh
 step() { echo "k8s: $*"; }
 
-need=()
-command -v kubectl >/dev/null || need+=(kubernetes-client)
-command -v promtool >/dev/null || need+=(prometheus)
-if [ ${#need[@]} -gt 0 ]; then
-  step "installing ${need[*]} (apt)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+ensure_packages k8s kubectl:kubernetes-client promtool:prometheus
 command -v node >/dev/null || { echo "k8s: FAILED: node (Node.js) is needed for the checker" >&2; exit 1; }
 
 python3 scripts/k8s/generate.py --check

@@ -1,4 +1,4 @@
-# Shell functions shared by scripts/e2e.sh and scripts/bench.sh. Source it from the repository root.
+# Shell functions shared by the scripts that start processes. Source it from the repository root.
 
 # Processes a script started; clean_up_on_exit stops them all, and removes the work folder,
 # however the script ends.
@@ -29,15 +29,34 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 zookeeper_version=3.8.0        # Debian bookworm's zookeeper, and the compose image's version
 prometheus_client_version=0.9.0
 
-# Starts Debian's ZooKeeper (package zookeeper) as a standalone server in the background, on
-# 127.0.0.1:PORT, with its data under DIR, and sets ZOOKEEPER_PID.
-# With METRICS_PORT, ZooKeeper's Prometheus metrics provider serves there; Debian's package lacks
-# it, so the same version's jars come from Maven Central. Further arguments are zoo.cfg lines.
-# Usage: start_zookeeper DIR PORT [METRICS_PORT] [CONFIG_LINE...]
+# What start_zookeeper and await_zookeeper need, as ensure_packages needs (scripts/lib/packages.sh).
+zookeeper_packages=(/usr/share/zookeeper/bin/zkCli.sh:zookeeper nc:netcat-openbsd "import yaml:python3-yaml")
+
+# Starts Debian's ZooKeeper (package zookeeper) in the background, on 127.0.0.1:PORT, with its
+# configuration, data, log and process id (zookeeper.pid) under DIR, and adds it to the
+# processes clean_up_on_exit stops. Starting it again on the same DIR keeps its data.
+#   --metrics-port M  ZooKeeper's Prometheus metrics provider serves on M; Debian's package lacks
+#                     it, so the same version's jars come from Maven Central
+#   --server-id N     this server's myid in an ensemble (its server.N lines go in with --config)
+#   --config LINE     one more zoo.cfg line; repeat it for more
+# Usage: start_zookeeper --dir DIR --port PORT [--metrics-port M] [--server-id N] [--config LINE]...
 start_zookeeper() {
-  local dir=$1 port=$2 metrics_port=${3:-}
-  shift 2; [ $# -gt 0 ] && shift
+  local dir="" port="" metrics_port="" server_id="" config=()
+  while [ $# -gt 0 ]; do
+    [ $# -ge 2 ] || { echo "start_zookeeper: $1 needs a value" >&2; return 1; }
+    case $1 in
+      --dir) dir=$2 ;;
+      --port) port=$2 ;;
+      --metrics-port) metrics_port=$2 ;;
+      --server-id) server_id=$2 ;;
+      --config) config+=("$2") ;;
+      *) echo "start_zookeeper: unknown option $1" >&2; return 1 ;;
+    esac
+    shift 2
+  done
+  [ -n "$dir" ] && [ -n "$port" ] || { echo "start_zookeeper: --dir and --port are needed" >&2; return 1; }
   mkdir -p "$dir/conf" "$dir/data"
+  [ -z "$server_id" ] || echo "$server_id" >"$dir/data/myid"
   {
     echo "tickTime=2000"
     echo "dataDir=$dir/data"
@@ -50,7 +69,7 @@ start_zookeeper() {
       echo "metricsProvider.httpHost=127.0.0.1"
       echo "metricsProvider.httpPort=$metrics_port"
     fi
-    printf '%s\n' "$@"
+    [ ${#config[@]} -eq 0 ] || printf '%s\n' "${config[@]}"
   } >"$dir/conf/zoo.cfg"
   local classpath="$dir/conf:/usr/share/java/zookeeper.jar:/usr/share/java/servlet-api.jar" artifact jar
   if [ -n "$metrics_port" ]; then
@@ -70,24 +89,37 @@ start_zookeeper() {
   fi
   java -cp "$classpath" -Dzookeeper.log.dir="$dir" org.apache.zookeeper.server.quorum.QuorumPeerMain \
     "$dir/conf/zoo.cfg" >"$dir/zookeeper.log" 2>&1 &
-  ZOOKEEPER_PID=$!
+  pids+=($!)
+  echo "$!" >"$dir/zookeeper.pid"
 }
 
-# Succeeds when the server on 127.0.0.1:PORT serves clients: srvr names its mode (the compose
-# healthcheck). ruok would answer imok already while an ensemble member looks for a quorum.
-zookeeper_healthy() { [[ $(echo srvr | nc -w 2 127.0.0.1 "$1" 2>/dev/null) == *$'\nMode: '* ]]; }
+# Succeeds when the server on 127.0.0.1:PORT serves clients, by docker-compose.yml's own ZooKeeper
+# healthcheck (srvr names the server's mode; ruok would answer imok already while an ensemble
+# member looks for a quorum). The command is read from the compose file once.
+zookeeper_healthcheck=""
+zookeeper_serving() {
+  [ -n "$zookeeper_healthcheck" ] || zookeeper_healthcheck=$(python3 -c '
+import yaml
+test = yaml.safe_load(open("docker-compose.yml"))["services"]["zookeeper"]["healthcheck"]["test"]
+assert test[0] == "CMD-SHELL" and "localhost 2181" in test[1], test
+print(test[1])') || return 1
+  bash -c "${zookeeper_healthcheck//localhost 2181/127.0.0.1 $1}" >/dev/null 2>&1
+}
 
-# Waits up to 60 s for the server start_zookeeper started in DIR on PORT to answer; if it does not,
-# says why (the end of its log) and fails.
-# Usage: await_zookeeper DIR PORT
+# Waits up to SECONDS (default 60) for the server start_zookeeper started in DIR to serve clients
+# (zookeeper_serving); if it does not, or its process ends, says why (the end of its log) and fails.
+# Usage: await_zookeeper DIR [SECONDS]
 await_zookeeper() {
-  local dir=$1 port=$2
-  for _ in $(seq 60); do
-    zookeeper_healthy "$port" && return 0
-    kill -0 "$ZOOKEEPER_PID" 2>/dev/null || break
+  local dir=$1 seconds=${2:-60} port pid
+  port=$(sed -n 's/^clientPort=//p' "$dir/conf/zoo.cfg")
+  pid=$(<"$dir/zookeeper.pid")
+  local why="did not serve clients within ${seconds}s"
+  for _ in $(seq "$seconds"); do
+    zookeeper_serving "$port" && return 0
+    kill -0 "$pid" 2>/dev/null || { why="ended before serving clients"; break; }
     sleep 1
   done
-  echo "ZooKeeper on 127.0.0.1:$port did not start; the end of its log:" >&2
+  echo "ZooKeeper on 127.0.0.1:$port $why; the end of its log:" >&2
   tail -n 20 "$dir/zookeeper.log" >&2
   return 1
 }
