@@ -11,7 +11,6 @@ import org.springframework.context.annotation.Configuration;
 
 import org.zkbank.account.BankProperties;
 import org.zkbank.customer.CustomerProperties;
-import org.zkbank.local.EmbeddedZooKeeperProperties;
 import org.zkbank.support.StartupFailure;
 
 /** Invalid configuration stops startup, and the startup report names the property and the reason. */
@@ -37,7 +36,6 @@ class BankConfigurationTests {
 			--bank.retry.initial-backoff=0s     | bank.retry.initialBackoff       | must be longer than or equal to 1 milli
 			--bank.retry.initial-backoff=5s     | bank.retry.initialBackoffWithinMax | bank.retry.initial-backoff must not be longer than bank.retry.max-backoff
 			--bank.deposit-path=bank_deposit    | bank.depositPath                | must be an absolute ZooKeeper path
-			--bank.embedded-zookeeper.port=0    | bank.embedded-zookeeper.port    | must be greater than or equal to 1
 			--bank.zookeeper-auth.username=bank | bank.zookeeperAuth.usernameWithPassword | bank.zookeeper-auth.username and bank.zookeeper-auth.password go together
 			--bank.zookeeper-auth.username=a:b  | bank.zookeeperAuth.username     | must not contain
 			--bank.retry.request-timeout=10ms   | bank.retry.requestTimeout       | must be longer than or equal to 100 millis
@@ -48,7 +46,7 @@ class BankConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ BankProperties.class, CustomerProperties.class, EmbeddedZooKeeperProperties.class })
+	@EnableConfigurationProperties({ BankProperties.class, CustomerProperties.class })
 	static class PropertiesOnly {
 
 	}

@@ -16,6 +16,7 @@ import org.zkbank.account.BankProperties;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
+import org.zkbank.zookeeper.ZooKeeperSessions;
 
 /**
  * Runs each customer of {@code bank.customers} on a thread of its own, with its own ZooKeeper
@@ -32,7 +33,7 @@ final class Customers implements SmartLifecycle {
 
 	private final BankProperties bank;
 
-	private final CustomerClients clients;
+	private final ZooKeeperSessions sessions;
 
 	private final BankMetrics metrics;
 
@@ -42,10 +43,10 @@ final class Customers implements SmartLifecycle {
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	Customers(CustomerProperties properties, BankProperties bank, CustomerClients clients, BankMetrics metrics) {
+	Customers(CustomerProperties properties, BankProperties bank, ZooKeeperSessions sessions, BankMetrics metrics) {
 		this.properties = properties;
 		this.bank = bank;
-		this.clients = clients;
+		this.sessions = sessions;
 		this.metrics = metrics;
 	}
 
@@ -107,16 +108,19 @@ final class Customers implements SmartLifecycle {
 			log.info("{} stopped", name);
 		}
 		finally {
-			this.clients.close(client);
+			this.sessions.close(client);
 		}
 	}
 
-	/** Opens the customer's session, trying again until it works or the customers stop. */
+	/**
+	 * Opens the customer's session, trying again until it works or the customers stop: the first
+	 * customer uses the application's session, every other one a session of its own.
+	 */
 	private CuratorFramework open(int index, String name) {
 		boolean logged = false;
 		while (!this.stop.isStopped()) {
 			try {
-				return this.clients.open(index);
+				return (index == 0) ? this.sessions.shared() : this.sessions.open();
 			}
 			catch (Exception ex) {
 				if (!logged) {
