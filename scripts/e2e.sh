@@ -101,7 +101,7 @@ second=$(config/zookeeper/init-deposit.sh "127.0.0.1:$zookeeper_port" /bank_depo
 step "  $first; then: $second"
 
 step "the init with credentials: only that user may change or delete the node, anyone may read it"
-secured=$(BANK_ZOOKEEPERAUTH_USERNAME=bank BANK_ZOOKEEPERAUTH_PASSWORD=e2e-only \
+secured=$(BANK_ZOOKEEPER_AUTH_USERNAME=bank BANK_ZOOKEEPER_AUTH_PASSWORD=e2e-only \
   config/zookeeper/init-deposit.sh "127.0.0.1:$zookeeper_port" /secured/bank_deposit 1000) || fail "secured init failed"
 zkcli() { printf '%s\n' "$@" | "$ZKCLI" -server "127.0.0.1:$zookeeper_port" 2>&1; }
 grep -q "Insufficient permission" <<<"$(zkcli "set /secured/bank_deposit 0")" \

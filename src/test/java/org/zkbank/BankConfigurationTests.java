@@ -9,7 +9,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 
-import org.zkbank.account.BankProperties;
+import org.zkbank.account.DepositProperties;
+import org.zkbank.account.RetryProperties;
 import org.zkbank.customer.CustomerProperties;
 import org.zkbank.support.StartupFailure;
 
@@ -25,7 +26,7 @@ class BankConfigurationTests {
 			--bank.amounts.max-deposit=0        | bank.amounts.maxDeposit         | must be greater than or equal to 0.01
 			--bank.amounts.max-deposit=-5       | bank.amounts.maxDeposit         | must be greater than or equal to 0.01
 			--bank.amounts.max-deposit=1.001    | bank.amounts.maxDeposit         | numeric value out of bounds
-			--bank.opening-balance=-1           | bank.openingBalance             | must be greater than or equal to 0
+			--bank.deposit.opening-balance=-1   | bank.deposit.openingBalance     | must be greater than or equal to 0
 			--bank.pace.interval-min=20s        | bank.pace.intervalMinWithinMax  | bank.pace.interval-min must not be longer than bank.pace.interval-max
 			--bank.pace.think-min=5s            | bank.pace.thinkMinWithinMax     | bank.pace.think-min must not be longer than bank.pace.think-max
 			--bank.pace.think-max=-1s           | bank.pace.thinkMax              | must be longer than or equal to 0
@@ -35,10 +36,7 @@ class BankConfigurationTests {
 			--bank.retry.operation-timeout=0s   | bank.retry.operationTimeout     | must be longer than or equal to 1 milli
 			--bank.retry.initial-backoff=0s     | bank.retry.initialBackoff       | must be longer than or equal to 1 milli
 			--bank.retry.initial-backoff=5s     | bank.retry.initialBackoffWithinMax | bank.retry.initial-backoff must not be longer than bank.retry.max-backoff
-			--bank.deposit-path=bank_deposit    | bank.depositPath                | must be an absolute ZooKeeper path
-			--bank.zookeeper-auth.username=bank | bank.zookeeperAuth.usernameWithPassword | bank.zookeeper-auth.username and bank.zookeeper-auth.password go together
-			--bank.zookeeper-auth.username=a:b  | bank.zookeeperAuth.username     | must not contain
-			--bank.retry.request-timeout=10ms   | bank.retry.requestTimeout       | must be longer than or equal to 100 millis
+			--bank.deposit.path=bank_deposit    | bank.deposit.path               | must be an absolute ZooKeeper path
 			""")
 	void invalidConfigurationFailsFastNamingTheProperty(String argument, String property, String reason,
 			CapturedOutput output) {
@@ -46,7 +44,7 @@ class BankConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ BankProperties.class, CustomerProperties.class })
+	@EnableConfigurationProperties({ DepositProperties.class, RetryProperties.class, CustomerProperties.class })
 	static class PropertiesOnly {
 
 	}

@@ -74,7 +74,7 @@ public final class DepositAccount {
 
 	private final DepositNodes nodes;
 
-	private final BankProperties properties;
+	private final DepositSettings properties;
 
 	private final String customer;
 
@@ -103,7 +103,7 @@ public final class DepositAccount {
 	/** A moving average of this instance's round trips to ZooKeeper, the unit of its waits. */
 	private volatile long roundTripNanos = Duration.ofMillis(1).toNanos();
 
-	public DepositAccount(CuratorFramework client, BankProperties properties, String customer, StopSignal stop) {
+	public DepositAccount(CuratorFramework client, DepositSettings properties, String customer, StopSignal stop) {
 		this.nodes = new DepositNodes(client, properties);
 		this.properties = properties;
 		this.customer = customer;
@@ -155,7 +155,7 @@ public final class DepositAccount {
 					throw new DepositException(DepositException.Problem.REFUSED, "the audit of "
 							+ this.nodes.depositPath() + " could not be started in " + AUDIT_START_ROUNDS + " tries");
 				}
-				this.nodes.startAudit(results.get(0), results.get(3), this.properties.openingBalance());
+				this.nodes.startAudit(results.get(0), results.get(3), this.properties.deposit().openingBalance());
 				continue;
 			}
 			this.scale = Math.min(MAX_SCALE, Math.max(1, root.getStat().getNumChildren() / CUSTOMERS_PER_SCALE));
@@ -637,7 +637,7 @@ public final class DepositAccount {
 			return System.nanoTime() - since > retry().operationTimeout().toNanos();
 		}
 
-		private BankProperties.Retry retry() {
+		private RetryProperties retry() {
 			return DepositAccount.this.properties.retry();
 		}
 

@@ -3,7 +3,7 @@ package org.zkbank.customer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import org.zkbank.account.BankProperties;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.observability.BankMetrics;
 import org.zkbank.zookeeper.ZooKeeperSessions;
 
@@ -11,7 +11,7 @@ import org.zkbank.zookeeper.ZooKeeperSessions;
 class CustomerConfiguration {
 
 	@Bean
-	Customers customers(CustomerProperties properties, BankProperties bank, ZooKeeperSessions sessions,
+	Customers customers(CustomerProperties properties, DepositSettings bank, ZooKeeperSessions sessions,
 			BankMetrics metrics) {
 		return new Customers(properties, bank, sessions, metrics);
 	}

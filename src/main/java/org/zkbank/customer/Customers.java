@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.DepositAccount;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
 import org.zkbank.zookeeper.ZooKeeperSessions;
@@ -31,7 +31,7 @@ final class Customers implements SmartLifecycle {
 
 	private final CustomerProperties properties;
 
-	private final BankProperties bank;
+	private final DepositSettings bank;
 
 	private final ZooKeeperSessions sessions;
 
@@ -43,7 +43,7 @@ final class Customers implements SmartLifecycle {
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	Customers(CustomerProperties properties, BankProperties bank, ZooKeeperSessions sessions, BankMetrics metrics) {
+	Customers(CustomerProperties properties, DepositSettings bank, ZooKeeperSessions sessions, BankMetrics metrics) {
 		this.properties = properties;
 		this.bank = bank;
 		this.sessions = sessions;

@@ -20,8 +20,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import org.zkbank.BankApplication;
 import org.zkbank.account.AuditReport;
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,7 +74,7 @@ class CustomerProfileTests {
 		this.server = new TestingServer(true);
 		ConfigurableApplicationContext app = start(this.server.getConnectString(), "--bank.customers=Alice,Bob");
 		MeterRegistry registry = app.getBean(MeterRegistry.class);
-		BankProperties bank = app.getBean(BankProperties.class);
+		DepositSettings bank = app.getBean(DepositSettings.class);
 		await().atMost(Duration.ofSeconds(30)).until(() -> committed(registry) >= 50);
 
 		app.close();

@@ -24,11 +24,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.zkbank.account.AuditReport;
-import org.zkbank.account.BankProperties;
-import org.zkbank.account.CommitResult;
 import org.zkbank.account.CommitResult.Outcome;
+import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
 import org.zkbank.support.TransactionLogOracle;
@@ -45,7 +45,7 @@ class CustomerSimulationTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit");
+	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private TestingServer server;
 

@@ -53,7 +53,7 @@ final class LivePageLoad implements AutoCloseable {
 				"--bank.customers=Viewer", "--bank.pace.interval-min=1h", "--bank.pace.interval-max=1h",
 				"--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
 				"--logging.level.root=WARN", "--spring.cloud.zookeeper.connect-string=" + connectString,
-				"--bank.deposit-path=" + depositPath);
+				"--bank.deposit.path=" + depositPath);
 		String[] server = connectString.split(":");
 		this.host = server[0];
 		this.port = Integer.parseInt(server[1]);
