@@ -87,8 +87,8 @@ declare -A customer_port=([alice]=$(free_port) [bob]=$(free_port) [chuck]=$(free
 for customer in alice bob chuck; do
   SPRING_PROFILES_ACTIVE=$customer ZOOKEEPER_CONNECT="$connect" \
     java -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar target/zk-bank.jar \
-    --server.address=127.0.0.1 --server.port="${customer_port[$customer]}" --bank.pace.interval-min=0s \
-    --bank.pace.interval-max=300ms --bank.pace.think-min=0s --bank.pace.think-max=150ms >"$work/$customer.log" 2>&1 &
+    --server.address=127.0.0.1 --server.port="${customer_port[$customer]}" --bank.customers.pace.interval-min=0s \
+    --bank.customers.pace.interval-max=300ms --bank.customers.pace.think-min=0s --bank.customers.pace.think-max=150ms >"$work/$customer.log" 2>&1 &
   pids+=($!)
 done
 ready() { curl -sf "http://127.0.0.1:${customer_port[$1]}/actuator/health/readiness" >/dev/null; }

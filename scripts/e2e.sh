@@ -118,8 +118,8 @@ for customer in alice bob chuck; do
   step "customer $customer on 127.0.0.1:${customer_port[$customer]}"
   SPRING_PROFILES_ACTIVE=$customer ZOOKEEPER_CONNECT="127.0.0.1:$zookeeper_port" \
     java -XX:MaxRAMPercentage=75 -jar target/zk-bank.jar --server.address=127.0.0.1 \
-    --server.port="${customer_port[$customer]}" --bank.pace.interval-min=0s --bank.pace.interval-max=300ms \
-    --bank.pace.think-min=0s --bank.pace.think-max=150ms >"$work/$customer.log" 2>&1 &
+    --server.port="${customer_port[$customer]}" --bank.customers.pace.interval-min=0s --bank.customers.pace.interval-max=300ms \
+    --bank.customers.pace.think-min=0s --bank.customers.pace.think-max=150ms >"$work/$customer.log" 2>&1 &
   pids+=($!)
 done
 # The customers' compose healthcheck, verbatim but for the port.

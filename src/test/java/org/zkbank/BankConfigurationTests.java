@@ -20,23 +20,23 @@ class BankConfigurationTests {
 
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', textBlock = """
-			--bank.customers[0]=                | bank.customers[0]               | must be 1 to 64 letters
-			--bank.customers=Al/ice             | bank.customers[0]               | must be 1 to 64 letters
-			--bank.customers=Alice,Bob,Alice    | bank.eachCustomerOnce           | must not name a customer twice
-			--bank.amounts.max-deposit=0        | bank.amounts.maxDeposit         | must be greater than or equal to 0.01
-			--bank.amounts.max-deposit=-5       | bank.amounts.maxDeposit         | must be greater than or equal to 0.01
-			--bank.amounts.max-deposit=1.001    | bank.amounts.maxDeposit         | numeric value out of bounds
-			--bank.deposit.opening-balance=-1   | bank.deposit.openingBalance     | must be greater than or equal to 0
-			--bank.pace.interval-min=20s        | bank.pace.intervalMinWithinMax  | bank.pace.interval-min must not be longer than bank.pace.interval-max
-			--bank.pace.think-min=5s            | bank.pace.thinkMinWithinMax     | bank.pace.think-min must not be longer than bank.pace.think-max
-			--bank.pace.think-max=-1s           | bank.pace.thinkMax              | must be longer than or equal to 0
-			--bank.pace.interval-max=soon       | bank.pace.interval-max          | is not a valid duration
-			--bank.pace.concurrency=0           | bank.pace.concurrency           | must be greater than or equal to 1
-			--bank.pace.concurrency=5000        | bank.pace.concurrency           | must be less than or equal to 1024
-			--bank.retry.operation-timeout=0s   | bank.retry.operationTimeout     | must be longer than or equal to 1 milli
-			--bank.retry.initial-backoff=0s     | bank.retry.initialBackoff       | must be longer than or equal to 1 milli
-			--bank.retry.initial-backoff=5s     | bank.retry.initialBackoffWithinMax | bank.retry.initial-backoff must not be longer than bank.retry.max-backoff
-			--bank.deposit.path=bank_deposit    | bank.deposit.path               | must be an absolute ZooKeeper path
+			--bank.customers.names[0]=                 | bank.customers.names[0]                  | must be 1 to 64 letters
+			--bank.customers.names=Al/ice              | bank.customers.names[0]                  | must be 1 to 64 letters
+			--bank.customers.names=Alice,Bob,Alice     | bank.customers.eachCustomerOnce          | bank.customers.names must not name a customer twice
+			--bank.customers.amounts.max-deposit=0     | bank.customers.amounts.maxDeposit        | must be greater than or equal to 0.01
+			--bank.customers.amounts.max-deposit=-5    | bank.customers.amounts.maxDeposit        | must be greater than or equal to 0.01
+			--bank.customers.amounts.max-deposit=1.001 | bank.customers.amounts.maxDeposit        | numeric value out of bounds
+			--bank.deposit.opening-balance=-1          | bank.deposit.openingBalance              | must be greater than or equal to 0
+			--bank.customers.pace.interval-min=20s     | bank.customers.pace.intervalMinWithinMax | bank.customers.pace.interval-min must not be longer than bank.customers.pace.interval-max
+			--bank.customers.pace.think-min=5s         | bank.customers.pace.thinkMinWithinMax    | bank.customers.pace.think-min must not be longer than bank.customers.pace.think-max
+			--bank.customers.pace.think-max=-1s        | bank.customers.pace.thinkMax             | must be longer than or equal to 0
+			--bank.customers.pace.interval-max=soon    | bank.customers.pace.interval-max         | is not a valid duration
+			--bank.customers.pace.concurrency=0        | bank.customers.pace.concurrency          | must be greater than or equal to 1
+			--bank.customers.pace.concurrency=5000     | bank.customers.pace.concurrency          | must be less than or equal to 1024
+			--bank.retry.operation-timeout=0s          | bank.retry.operationTimeout              | must be longer than or equal to 1 milli
+			--bank.retry.initial-backoff=0s            | bank.retry.initialBackoff                | must be longer than or equal to 1 milli
+			--bank.retry.initial-backoff=5s            | bank.retry.initialBackoffWithinMax       | bank.retry.initial-backoff must not be longer than bank.retry.max-backoff
+			--bank.deposit.path=bank_deposit           | bank.deposit.path                        | must be an absolute ZooKeeper path
 			""")
 	void invalidConfigurationFailsFastNamingTheProperty(String argument, String property, String reason,
 			CapturedOutput output) {

@@ -24,7 +24,7 @@ import org.zkbank.observability.CustomerMeters;
 
 /**
  * One simulated customer: waits, reads the balance, thinks, then deposits or withdraws a random
- * amount, and logs one line per operation. With {@code bank.pace.concurrency} above 1 it does so
+ * amount, and logs one line per operation. With {@code bank.customers.pace.concurrency} above 1 it does so
  * from that many devices (threads) at once, whose waiting operations share commits
  * ({@link GroupCommit}). All ZooKeeper work is the {@link DepositAccount}'s.
  */

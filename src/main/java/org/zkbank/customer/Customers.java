@@ -19,7 +19,7 @@ import org.zkbank.observability.BankMetrics;
 import org.zkbank.zookeeper.ZooKeeperSessions;
 
 /**
- * Runs each customer of {@code bank.customers} on a thread of its own, with its own ZooKeeper
+ * Runs each customer of {@code bank.customers.names} on a thread of its own, with its own ZooKeeper
  * session. Stopping (for instance on SIGTERM) ends pauses at once and lets each operation in
  * flight finish: committed or not applied.
  */
@@ -56,12 +56,12 @@ final class Customers implements SmartLifecycle {
 	}
 
 	List<String> names() {
-		return this.properties.customers();
+		return this.properties.names();
 	}
 
 	@Override
 	public synchronized void start() {
-		List<String> names = this.properties.customers();
+		List<String> names = this.properties.names();
 		for (int i = 0; i < names.size(); i++) {
 			int index = i;
 			Thread thread = new Thread(() -> run(index, names.get(index)), "customer-" + names.get(index));

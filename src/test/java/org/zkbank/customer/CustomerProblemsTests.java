@@ -192,7 +192,7 @@ class CustomerProblemsTests {
 	private Customer start(int devices) throws InterruptedException {
 		CuratorFramework client = this.clients.connectLater(this.server.getConnectString());
 		CustomerProperties.Pace pace = this.fast.pace();
-		CustomerProperties properties = new CustomerProperties(this.fast.customers(), new CustomerProperties.Pace(
+		CustomerProperties properties = new CustomerProperties(this.fast.names(), new CustomerProperties.Pace(
 				pace.intervalMin(), pace.intervalMax(), pace.thinkMin(), pace.thinkMax(), devices), this.fast.amounts());
 		Customer customer = new Customer(new DepositAccount(client, this.bank, "Alice", this.stop), properties,
 				new BankMetrics(this.registry).forCustomer("Alice"), this.stop, Duration.ofMillis(20));

@@ -71,7 +71,7 @@ class LivePageTests {
 		this.app = new SpringApplicationBuilder(BankApplication.class, SmallSendBuffers.class).run(
 				"--spring.profiles.active=alice",
 				"--server.port=0", "--spring.cloud.zookeeper.connect-string=" + this.server.getConnectString(),
-				"--bank.pace.interval-min=1h", "--bank.pace.interval-max=1h");
+				"--bank.customers.pace.interval-min=1h", "--bank.customers.pace.interval-max=1h");
 		CuratorFramework session = this.clients.connect(this.server.getConnectString());
 		this.dave = new DepositAccount(session, this.app.getBean(DepositSettings.class), "Dave", this.stop);
 	}
