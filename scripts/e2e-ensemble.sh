@@ -22,13 +22,7 @@ source scripts/lib/packages.sh
 
 work=$(mktemp -d)
 step() { echo "e2e-ensemble: $*"; }
-fail() {
-  echo "e2e-ensemble: FAILED: $*" >&2
-  for log in "$work"/*.log "$work"/zk*/zookeeper.log; do
-    [ -f "$log" ] && { echo "--- last lines of $log" >&2; tail -n 6 "$log" >&2; }
-  done
-  exit 1
-}
+fail() { fail_showing_logs e2e-ensemble 10 "$*" "$work"/*.log "$work"/zk*/zookeeper.log; }
 clean_up_on_exit "$work"
 
 ensure_packages e2e-ensemble "${zookeeper_packages[@]}" prometheus:prometheus promtool:prometheus \
@@ -71,8 +65,8 @@ declare -A customer_port=([alice]=$(free_port) [bob]=$(free_port) [chuck]=$(free
 for customer in alice bob chuck; do
   SPRING_PROFILES_ACTIVE=$customer ZOOKEEPER_CONNECT="$connect" \
     java -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar target/zk-bank.jar \
-    --server.address=127.0.0.1 --server.port="${customer_port[$customer]}" --bank.pace.interval-min=0s \
-    --bank.pace.interval-max=300ms --bank.pace.think-min=0s --bank.pace.think-max=150ms >"$work/$customer.log" 2>&1 &
+    --server.address=127.0.0.1 --server.port="${customer_port[$customer]}" --bank.customers.pace.interval-min=0s \
+    --bank.customers.pace.interval-max=300ms --bank.customers.pace.think-min=0s --bank.customers.pace.think-max=150ms >"$work/$customer.log" 2>&1 &
   pids+=($!)
 done
 ready() { curl -sf "http://127.0.0.1:${customer_port[$1]}/actuator/health/readiness" >/dev/null; }

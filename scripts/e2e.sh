@@ -23,13 +23,7 @@ dockerfile_linter=dockerfile-utils@0.16.3
 work=$(mktemp -d)
 
 step() { echo "e2e: $*"; }
-fail() {
-  echo "e2e: FAILED: $*" >&2
-  for log in "$work"/*.log "$work"/zookeeper/*.log; do
-    [ -f "$log" ] && { echo "--- last lines of $(basename "$log")" >&2; tail -n 15 "$log" >&2; }
-  done
-  exit 1
-}
+fail() { fail_showing_logs e2e 15 "$*" "$work"/*.log "$work"/zookeeper/*.log; }
 clean_up_on_exit "$work"
 
 
@@ -92,7 +86,7 @@ second=$(config/zookeeper/init-deposit.sh "127.0.0.1:$zookeeper_port" /bank_depo
 step "  $first; then: $second"
 
 step "the init with credentials: only that user may change or delete the node, anyone may read it"
-secured=$(BANK_ZOOKEEPERAUTH_USERNAME=bank BANK_ZOOKEEPERAUTH_PASSWORD=e2e-only \
+secured=$(BANK_ZOOKEEPER_AUTH_USERNAME=bank BANK_ZOOKEEPER_AUTH_PASSWORD=e2e-only \
   config/zookeeper/init-deposit.sh "127.0.0.1:$zookeeper_port" /secured/bank_deposit 1000) || fail "secured init failed"
 zkcli() { printf '%s\n' "$@" | "$ZKCLI" -server "127.0.0.1:$zookeeper_port" 2>&1; }
 grep -q "Insufficient permission" <<<"$(zkcli "set /secured/bank_deposit 0")" \
@@ -109,8 +103,8 @@ for customer in alice bob chuck; do
   step "customer $customer on 127.0.0.1:${customer_port[$customer]}"
   SPRING_PROFILES_ACTIVE=$customer ZOOKEEPER_CONNECT="127.0.0.1:$zookeeper_port" \
     java -XX:MaxRAMPercentage=75 -jar target/zk-bank.jar --server.address=127.0.0.1 \
-    --server.port="${customer_port[$customer]}" --bank.pace.interval-min=0s --bank.pace.interval-max=300ms \
-    --bank.pace.think-min=0s --bank.pace.think-max=150ms >"$work/$customer.log" 2>&1 &
+    --server.port="${customer_port[$customer]}" --bank.customers.pace.interval-min=0s --bank.customers.pace.interval-max=300ms \
+    --bank.customers.pace.think-min=0s --bank.customers.pace.think-max=150ms >"$work/$customer.log" 2>&1 &
   pids+=($!)
 done
 # The customers' compose healthcheck, verbatim but for the port.
@@ -202,6 +196,6 @@ step "  reported by the audit and in health; the node still holds $value"
 for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 pids=()
-bash scripts/e2e-ensemble.sh || fail "scripts/e2e-ensemble.sh"
+bash scripts/e2e-ensemble.sh || { echo "e2e: FAILED: scripts/e2e-ensemble.sh (its reason is above)" >&2; exit 1; }
 
 step "PASSED"

@@ -2,7 +2,7 @@
 # Creates the bank deposit node with its opening balance, exactly as an operator would:
 #   zkCli.sh -server zookeeper:2181 create /bank_deposit 1000
 # Idempotent: exits 0 when the node already exists, and never touches an existing value.
-# With BANK_ZOOKEEPERAUTH_USERNAME and BANK_ZOOKEEPERAUTH_PASSWORD set, the node is created so that
+# With BANK_ZOOKEEPER_AUTH_USERNAME and BANK_ZOOKEEPER_AUTH_PASSWORD set, the node is created so that
 # only that user may change it and everyone may read it (the customers' ACL), and its parent gets
 # the same ACL (created first if missing): the right to delete a node comes from its parent, so
 # without this anyone could delete the deposit and create another. For /bank_deposit the parent is
@@ -14,8 +14,8 @@ server="${1:?usage: init-deposit.sh SERVER [PATH] [OPENING_BALANCE]}"
 path="${2:-/bank_deposit}"
 opening="${3:-1000}"
 zkcli="${ZKCLI:-zkCli.sh}"
-username="${BANK_ZOOKEEPERAUTH_USERNAME:-}"
-password="${BANK_ZOOKEEPERAUTH_PASSWORD:-}"
+username="${BANK_ZOOKEEPER_AUTH_USERNAME:-}"
+password="${BANK_ZOOKEEPER_AUTH_PASSWORD:-}"
 
 if [ -n "$username" ]; then
   parent=$(dirname "$path")

@@ -33,7 +33,7 @@ test("every fault of the broken manifest is found", async () => {
     /container customer: readOnlyRootFilesystem is not true/,
     /container customer: capabilities do not drop ALL/,
     /container customer: requests and a memory limit are required/,
-    /container customer: env BANK_ZOOKEEPERAUTH_PASSWORD names Secret no-such-secret, which is not rendered/,
+    /container customer: env BANK_ZOOKEEPER_AUTH_PASSWORD names Secret no-such-secret, which is not rendered/,
     /container customer: readinessProbe uses port web, which the container does not name/,
     /container customer: readinessProbe path \/actuator\/health\/ready is not served by the application/,
     /terminationGracePeriodSeconds 30 is not longer than preStop \(5 s\)/,

@@ -23,6 +23,19 @@ wait_for() {
   fail "$what did not happen within ${seconds}s"
 }
 
+# Says why a script failed and exits 1: the reason, the last lines of each log given, and the
+# reason again as the very last line, so that a CI log cut to its end still shows it.
+# Usage: fail_showing_logs NAME LINES REASON LOG...
+fail_showing_logs() {
+  local name=$1 lines=$2 reason=$3 log; shift 3
+  echo "$name: FAILED: $reason" >&2
+  for log in "$@"; do
+    [ -f "$log" ] && { echo "--- last lines of $log" >&2; tail -n "$lines" "$log" >&2; }
+  done
+  echo "$name: FAILED: $reason" >&2
+  exit 1
+}
+
 # A free TCP port on the loopback address.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 

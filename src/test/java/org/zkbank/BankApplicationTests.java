@@ -24,8 +24,8 @@ import static org.awaitility.Awaitility.await;
 
 /** The local simulation as a user runs it: embedded ZooKeeper, Alice, Bob and Chuck, actuator over HTTP. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "bank.pace.interval-min=0s", "bank.pace.interval-max=40ms", "bank.pace.think-min=0s",
-				"bank.pace.think-max=20ms" })
+		properties = { "bank.customers.pace.interval-min=0s", "bank.customers.pace.interval-max=40ms",
+				"bank.customers.pace.think-min=0s", "bank.customers.pace.think-max=20ms" })
 class BankApplicationTests {
 
 	private static final List<String> CUSTOMERS = List.of("Alice", "Bob", "Chuck");

@@ -9,9 +9,9 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 
-import org.zkbank.account.BankProperties;
+import org.zkbank.account.DepositProperties;
+import org.zkbank.account.RetryProperties;
 import org.zkbank.customer.CustomerProperties;
-import org.zkbank.local.EmbeddedZooKeeperProperties;
 import org.zkbank.support.StartupFailure;
 
 /** Invalid configuration stops startup, and the startup report names the property and the reason. */
@@ -20,27 +20,23 @@ class BankConfigurationTests {
 
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', textBlock = """
-			--bank.customers[0]=                | bank.customers[0]               | must be 1 to 64 letters
-			--bank.customers=Al/ice             | bank.customers[0]               | must be 1 to 64 letters
-			--bank.customers=Alice,Bob,Alice    | bank.eachCustomerOnce           | must not name a customer twice
-			--bank.amounts.max-deposit=0        | bank.amounts.maxDeposit         | must be greater than or equal to 0.01
-			--bank.amounts.max-deposit=-5       | bank.amounts.maxDeposit         | must be greater than or equal to 0.01
-			--bank.amounts.max-deposit=1.001    | bank.amounts.maxDeposit         | numeric value out of bounds
-			--bank.opening-balance=-1           | bank.openingBalance             | must be greater than or equal to 0
-			--bank.pace.interval-min=20s        | bank.pace.intervalMinWithinMax  | bank.pace.interval-min must not be longer than bank.pace.interval-max
-			--bank.pace.think-min=5s            | bank.pace.thinkMinWithinMax     | bank.pace.think-min must not be longer than bank.pace.think-max
-			--bank.pace.think-max=-1s           | bank.pace.thinkMax              | must be longer than or equal to 0
-			--bank.pace.interval-max=soon       | bank.pace.interval-max          | is not a valid duration
-			--bank.pace.concurrency=0           | bank.pace.concurrency           | must be greater than or equal to 1
-			--bank.pace.concurrency=5000        | bank.pace.concurrency           | must be less than or equal to 1024
-			--bank.retry.operation-timeout=0s   | bank.retry.operationTimeout     | must be longer than or equal to 1 milli
-			--bank.retry.initial-backoff=0s     | bank.retry.initialBackoff       | must be longer than or equal to 1 milli
-			--bank.retry.initial-backoff=5s     | bank.retry.initialBackoffWithinMax | bank.retry.initial-backoff must not be longer than bank.retry.max-backoff
-			--bank.deposit-path=bank_deposit    | bank.depositPath                | must be an absolute ZooKeeper path
-			--bank.embedded-zookeeper.port=0    | bank.embedded-zookeeper.port    | must be greater than or equal to 1
-			--bank.zookeeper-auth.username=bank | bank.zookeeperAuth.usernameWithPassword | bank.zookeeper-auth.username and bank.zookeeper-auth.password go together
-			--bank.zookeeper-auth.username=a:b  | bank.zookeeperAuth.username     | must not contain
-			--bank.retry.request-timeout=10ms   | bank.retry.requestTimeout       | must be longer than or equal to 100 millis
+			--bank.customers.names[0]=                 | bank.customers.names[0]                  | must be 1 to 64 letters
+			--bank.customers.names=Al/ice              | bank.customers.names[0]                  | must be 1 to 64 letters
+			--bank.customers.names=Alice,Bob,Alice     | bank.customers.eachCustomerOnce          | bank.customers.names must not name a customer twice
+			--bank.customers.amounts.max-deposit=0     | bank.customers.amounts.maxDeposit        | must be greater than or equal to 0.01
+			--bank.customers.amounts.max-deposit=-5    | bank.customers.amounts.maxDeposit        | must be greater than or equal to 0.01
+			--bank.customers.amounts.max-deposit=1.001 | bank.customers.amounts.maxDeposit        | numeric value out of bounds
+			--bank.deposit.opening-balance=-1          | bank.deposit.openingBalance              | must be greater than or equal to 0
+			--bank.customers.pace.interval-min=20s     | bank.customers.pace.intervalMinWithinMax | bank.customers.pace.interval-min must not be longer than bank.customers.pace.interval-max
+			--bank.customers.pace.think-min=5s         | bank.customers.pace.thinkMinWithinMax    | bank.customers.pace.think-min must not be longer than bank.customers.pace.think-max
+			--bank.customers.pace.think-max=-1s        | bank.customers.pace.thinkMax             | must be longer than or equal to 0
+			--bank.customers.pace.interval-max=soon    | bank.customers.pace.interval-max         | is not a valid duration
+			--bank.customers.pace.concurrency=0        | bank.customers.pace.concurrency          | must be greater than or equal to 1
+			--bank.customers.pace.concurrency=5000     | bank.customers.pace.concurrency          | must be less than or equal to 1024
+			--bank.retry.operation-timeout=0s          | bank.retry.operationTimeout              | must be longer than or equal to 1 milli
+			--bank.retry.initial-backoff=0s            | bank.retry.initialBackoff                | must be longer than or equal to 1 milli
+			--bank.retry.initial-backoff=5s            | bank.retry.initialBackoffWithinMax       | bank.retry.initial-backoff must not be longer than bank.retry.max-backoff
+			--bank.deposit.path=bank_deposit           | bank.deposit.path                        | must be an absolute ZooKeeper path
 			""")
 	void invalidConfigurationFailsFastNamingTheProperty(String argument, String property, String reason,
 			CapturedOutput output) {
@@ -48,7 +44,7 @@ class BankConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ BankProperties.class, CustomerProperties.class, EmbeddedZooKeeperProperties.class })
+	@EnableConfigurationProperties({ DepositProperties.class, RetryProperties.class, CustomerProperties.class })
 	static class PropertiesOnly {
 
 	}

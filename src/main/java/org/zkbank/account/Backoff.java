@@ -10,9 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Backoff {
 
-	private final BankProperties.Retry retry;
+	private final RetryProperties retry;
 
-	Backoff(BankProperties.Retry retry) {
+	Backoff(RetryProperties retry) {
 		this.retry = retry;
 	}
 

@@ -10,6 +10,6 @@ package org.zkbank.account;
  * @param backoff the pause after a write that failed other than by a conflict
  * @param turns when to write after a lost race
  */
-record CommitContext(DepositReader reader, BankProperties.Retry retry, StopSignal stop, RoundTrips roundTrips,
+record CommitContext(DepositReader reader, RetryProperties retry, StopSignal stop, RoundTrips roundTrips,
 		Backoff backoff, TurnTaking turns) {
 }

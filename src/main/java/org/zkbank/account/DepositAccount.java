@@ -33,12 +33,12 @@ public final class DepositAccount {
 
 	private final AtomicLong sequence = new AtomicLong();
 
-	public DepositAccount(CuratorFramework client, BankProperties properties, String customer, StopSignal stop) {
+	public DepositAccount(CuratorFramework client, DepositSettings settings, String customer, StopSignal stop) {
 		RoundTrips roundTrips = new RoundTrips();
-		this.reader = new DepositReader(new DepositNodes(client, properties), customer, properties.openingBalance(),
+		this.reader = new DepositReader(new DepositNodes(client, settings), customer, settings.deposit().openingBalance(),
 				roundTrips);
-		this.context = new CommitContext(this.reader, properties.retry(), stop, roundTrips,
-				new Backoff(properties.retry()), new TurnTaking(roundTrips));
+		this.context = new CommitContext(this.reader, settings.retry(), stop, roundTrips,
+				new Backoff(settings.retry()), new TurnTaking(roundTrips));
 	}
 
 	public String customer() {

@@ -29,7 +29,7 @@ public final class DepositAudit {
 
 	private final DepositNodes nodes;
 
-	public DepositAudit(CuratorFramework client, BankProperties properties) {
+	public DepositAudit(CuratorFramework client, DepositSettings properties) {
 		this.nodes = new DepositNodes(client, properties);
 	}
 

@@ -20,6 +20,8 @@ import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.zkbank.zookeeper.ZooKeeperProperties;
+
 /**
  * The ZooKeeper nodes of one deposit, seen through one client session:
  *
@@ -56,16 +58,16 @@ final class DepositNodes {
 
 	private final List<ACL> acl;
 
-	DepositNodes(CuratorFramework client, BankProperties properties) {
+	DepositNodes(CuratorFramework client, DepositSettings properties) {
 		this.client = client;
-		this.depositPath = properties.depositPath();
-		this.auditPath = properties.auditPath();
-		this.secured = properties.zookeeperAuth().enabled();
-		this.acl = acl(properties.zookeeperAuth());
+		this.depositPath = properties.deposit().path();
+		this.auditPath = properties.deposit().auditPath();
+		this.secured = properties.auth().enabled();
+		this.acl = acl(properties.auth());
 	}
 
 	/** Open to all without credentials; with them, all rights for that user and reading for everyone. */
-	private static List<ACL> acl(BankProperties.ZooKeeperAuth auth) {
+	private static List<ACL> acl(ZooKeeperProperties.Auth auth) {
 		if (!auth.enabled()) {
 			return ZooDefs.Ids.OPEN_ACL_UNSAFE;
 		}

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,17 +18,19 @@ import org.zkbank.account.CommitResult;
 import org.zkbank.account.CommitStats;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositException;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.Money;
 import org.zkbank.account.Operation;
 import org.zkbank.account.OperationResult;
 import org.zkbank.account.Outcome;
 import org.zkbank.account.Snapshot;
 import org.zkbank.account.StopSignal;
+import org.zkbank.observability.BankMetrics;
 import org.zkbank.observability.CustomerMeters;
 
 /**
  * One simulated customer: waits, reads the balance, thinks, then deposits or withdraws a random
- * amount, and logs one line per operation. With {@code bank.pace.concurrency} above 1 it does so
+ * amount, and logs one line per operation. With {@code bank.customers.pace.concurrency} above 1 it does so
  * from that many devices (threads) at once, whose waiting operations share commits
  * ({@link GroupCommit}). All ZooKeeper work is the {@link DepositAccount}'s.
  */
@@ -61,7 +64,7 @@ final class Customer {
 	/** Why a device ended other than by a stop; it does not come back. */
 	private volatile DepositException deviceEnded;
 
-	Customer(DepositAccount account, CustomerProperties properties, CustomerMeters meters, StopSignal stop,
+	private Customer(DepositAccount account, CustomerProperties properties, CustomerMeters meters, StopSignal stop,
 			Duration problemWait) {
 		this.account = account;
 		this.pace = properties.pace();
@@ -70,6 +73,16 @@ final class Customer {
 		this.stop = stop;
 		this.problemWait = problemWait;
 		this.commits = new GroupCommit(account, this::committed);
+	}
+
+	/**
+	 * The customer {@code name} on the given session: its own {@link DepositAccount}, its meters,
+	 * and {@code bank.retry.max-backoff} between tries while the deposit cannot be used.
+	 */
+	static Customer of(CuratorFramework client, String name, DepositSettings settings, CustomerProperties properties,
+			BankMetrics metrics, StopSignal stop) {
+		return new Customer(new DepositAccount(client, settings, name, stop), properties, metrics.forCustomer(name), stop,
+				settings.retry().maxBackoff());
 	}
 
 	String name() {

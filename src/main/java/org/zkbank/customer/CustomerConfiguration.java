@@ -1,33 +1,19 @@
 package org.zkbank.customer;
 
-import org.apache.curator.RetryPolicy;
-import org.apache.curator.drivers.TracerDriver;
-import org.apache.curator.ensemble.EnsembleProvider;
-import org.apache.curator.framework.CuratorFramework;
-
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.cloud.zookeeper.CuratorFrameworkCustomizer;
-import org.springframework.cloud.zookeeper.ZookeeperProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import org.zkbank.account.BankProperties;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.observability.BankMetrics;
+import org.zkbank.zookeeper.ZooKeeperSessions;
 
 @Configuration(proxyBeanMethods = false)
 class CustomerConfiguration {
 
 	@Bean
-	CustomerClients customerClients(CuratorFramework curatorFramework, ZookeeperProperties properties,
-			RetryPolicy retryPolicy, ObjectProvider<CuratorFrameworkCustomizer> customizers,
-			ObjectProvider<EnsembleProvider> ensemble, ObjectProvider<TracerDriver> tracer) {
-		return new CustomerClients(curatorFramework, properties, retryPolicy, customizers, ensemble, tracer);
-	}
-
-	@Bean
-	Customers customers(CustomerProperties properties, BankProperties bank, CustomerClients clients,
+	Customers customers(CustomerProperties properties, DepositSettings bank, ZooKeeperSessions sessions,
 			BankMetrics metrics) {
-		return new Customers(properties, bank, clients, metrics);
+		return new Customers(properties, bank, sessions, metrics);
 	}
 
 	@Bean

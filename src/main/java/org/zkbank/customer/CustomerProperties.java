@@ -23,20 +23,20 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Which customers this instance runs, and how they behave.
  *
- * @param customers the customer names; each is also the name of its audit node
+ * @param names the customer names; each is also the name of its audit node
  * @param pace how long a customer waits between operations and thinks before committing
  * @param amounts how much a customer moves
  */
-@ConfigurationProperties("bank")
+@ConfigurationProperties("bank.customers")
 @Validated
 public record CustomerProperties(
 		@DefaultValue({ "Alice", "Bob", "Chuck" }) @NotEmpty List<@NotNull @Pattern(regexp = "[A-Za-z0-9_-]{1,64}",
-				message = "must be 1 to 64 letters, digits, '_' or '-'") String> customers,
+				message = "must be 1 to 64 letters, digits, '_' or '-'") String> names,
 		@DefaultValue @Valid Pace pace, @DefaultValue @Valid Amounts amounts) {
 
-	@AssertTrue(message = "bank.customers must not name a customer twice")
+	@AssertTrue(message = "bank.customers.names must not name a customer twice")
 	boolean isEachCustomerOnce() {
-		return this.customers == null || new HashSet<>(this.customers).size() == this.customers.size();
+		return this.names == null || new HashSet<>(this.names).size() == this.names.size();
 	}
 
 	/**
@@ -55,12 +55,12 @@ public record CustomerProperties(
 			@DefaultValue("4s") @NotNull @DurationMin(millis = 0) Duration thinkMax,
 			@DefaultValue("1") @Min(1) @Max(1024) int concurrency) {
 
-		@AssertTrue(message = "bank.pace.interval-min must not be longer than bank.pace.interval-max")
+		@AssertTrue(message = "bank.customers.pace.interval-min must not be longer than bank.customers.pace.interval-max")
 		boolean isIntervalMinWithinMax() {
 			return this.intervalMin == null || this.intervalMax == null || this.intervalMin.compareTo(this.intervalMax) <= 0;
 		}
 
-		@AssertTrue(message = "bank.pace.think-min must not be longer than bank.pace.think-max")
+		@AssertTrue(message = "bank.customers.pace.think-min must not be longer than bank.customers.pace.think-max")
 		boolean isThinkMinWithinMax() {
 			return this.thinkMin == null || this.thinkMax == null || this.thinkMin.compareTo(this.thinkMax) <= 0;
 		}

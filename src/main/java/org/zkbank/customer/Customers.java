@@ -12,13 +12,14 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.DepositAccount;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
+import org.zkbank.zookeeper.ZooKeeperSessions;
 
 /**
- * Runs each customer of {@code bank.customers} on a thread of its own, with its own ZooKeeper
+ * Runs each customer of {@code bank.customers.names} on a thread of its own, with its own ZooKeeper
  * session. Stopping (for instance on SIGTERM) ends pauses at once and lets each operation in
  * flight finish: committed or not applied.
  */
@@ -30,9 +31,9 @@ final class Customers implements SmartLifecycle {
 
 	private final CustomerProperties properties;
 
-	private final BankProperties bank;
+	private final DepositSettings bank;
 
-	private final CustomerClients clients;
+	private final ZooKeeperSessions sessions;
 
 	private final BankMetrics metrics;
 
@@ -42,10 +43,10 @@ final class Customers implements SmartLifecycle {
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	Customers(CustomerProperties properties, BankProperties bank, CustomerClients clients, BankMetrics metrics) {
+	Customers(CustomerProperties properties, DepositSettings bank, ZooKeeperSessions sessions, BankMetrics metrics) {
 		this.properties = properties;
 		this.bank = bank;
-		this.clients = clients;
+		this.sessions = sessions;
 		this.metrics = metrics;
 	}
 
@@ -55,12 +56,12 @@ final class Customers implements SmartLifecycle {
 	}
 
 	List<String> names() {
-		return this.properties.customers();
+		return this.properties.names();
 	}
 
 	@Override
 	public synchronized void start() {
-		List<String> names = this.properties.customers();
+		List<String> names = this.properties.names();
 		for (int i = 0; i < names.size(); i++) {
 			int index = i;
 			Thread thread = new Thread(() -> run(index, names.get(index)), "customer-" + names.get(index));
@@ -99,24 +100,26 @@ final class Customers implements SmartLifecycle {
 			return;
 		}
 		try {
-			Customer customer = new Customer(new DepositAccount(client, this.bank, name, this.stop), this.properties,
-					this.metrics.forCustomer(name), this.stop, this.bank.retry().maxBackoff());
+			Customer customer = Customer.of(client, name, this.bank, this.properties, this.metrics, this.stop);
 			this.running.put(name, customer);
 			log.info("{} started", name);
 			customer.run();
 			log.info("{} stopped", name);
 		}
 		finally {
-			this.clients.close(client);
+			this.sessions.close(client);
 		}
 	}
 
-	/** Opens the customer's session, trying again until it works or the customers stop. */
+	/**
+	 * Opens the customer's session, trying again until it works or the customers stop: the first
+	 * customer uses the application's session, every other one a session of its own.
+	 */
 	private CuratorFramework open(int index, String name) {
 		boolean logged = false;
 		while (!this.stop.isStopped()) {
 			try {
-				return this.clients.open(index);
+				return (index == 0) ? this.sessions.shared() : this.sessions.open();
 			}
 			catch (Exception ex) {
 				if (!logged) {

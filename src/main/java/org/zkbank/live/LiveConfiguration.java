@@ -6,8 +6,8 @@ import org.apache.curator.framework.CuratorFramework;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.DepositProperties;
 
 /** One watch, one ledger and one publisher per instance, shared by every open page. */
 @Configuration(proxyBeanMethods = false)
@@ -20,9 +20,9 @@ class LiveConfiguration {
 
 	/** Watches and audits through the application's shared ZooKeeper session. */
 	@Bean
-	BankWatch bankWatch(CuratorFramework client, BankProperties bank, DepositAudit audit, Ledger ledger,
+	BankWatch bankWatch(CuratorFramework client, DepositProperties deposit, DepositAudit audit, Ledger ledger,
 			LiveProperties properties) {
-		return new BankWatch(client, bank.depositPath(), audit, ledger, properties.auditInterval());
+		return new BankWatch(client, deposit.path(), audit, ledger, properties.auditInterval());
 	}
 
 	@Bean

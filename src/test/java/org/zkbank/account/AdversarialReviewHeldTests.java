@@ -23,7 +23,7 @@ class AdversarialReviewHeldTests {
 	@RegisterExtension
 	final ServerWithProxy zk = new ServerWithProxy(4_000);
 
-	private final BankProperties properties = ZooKeeperTestClients.properties("/bank_deposit");
+	private final DepositSettings properties = ZooKeeperTestClients.properties("/bank_deposit");
 
 	@Test
 	void aRolloverWhoseReplyIsLostWhileAnotherCustomerCommitsIsAppliedOnce() throws Exception {

@@ -27,7 +27,7 @@ class AdversarialReviewRound2Tests {
 	@RegisterExtension
 	final ServerWithProxy zk = new ServerWithProxy();
 
-	private final BankProperties properties = ServerWithProxy.properties(Duration.ofSeconds(3));
+	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(3));
 
 	// ---------------------------------------------------------------- entryTamperedSince: delete, then another instance recreates
 

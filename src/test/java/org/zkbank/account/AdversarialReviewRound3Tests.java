@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.Outcome;
 import org.zkbank.support.ServerWithProxy;
+import org.zkbank.zookeeper.ZooKeeperProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +27,7 @@ class AdversarialReviewRound3Tests {
 	@RegisterExtension
 	final ServerWithProxy zk = new ServerWithProxy();
 
-	private final BankProperties properties = ServerWithProxy.properties(Duration.ofSeconds(3));
+	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(3));
 
 	// ---------------------------------------------------------------- entryTamperedSince across a replaced audit root
 
@@ -111,8 +112,8 @@ class AdversarialReviewRound3Tests {
 						new org.apache.zookeeper.data.Id("digest", org.apache.zookeeper.server.auth.DigestAuthenticationProvider
 							.generateDigest("ops:ops-secret"))));
 		ops.create().withACL(acl).forPath("/bank_deposit", bytes("500"));
-		BankProperties secured = new BankProperties("/bank_deposit", new BigDecimal("1000"), this.properties.retry(),
-				new BankProperties.ZooKeeperAuth("bank", "s3cret"));
+		DepositSettings secured = new DepositSettings(new DepositProperties("/bank_deposit", new BigDecimal("1000")),
+				this.properties.retry(), new ZooKeeperProperties.Auth("bank", "s3cret"));
 		DepositAccount alice = new DepositAccount(
 				this.zk.clients().connectAs(this.zk.server().connectString(), "bank", "s3cret"), secured, "Alice", new StopSignal());
 

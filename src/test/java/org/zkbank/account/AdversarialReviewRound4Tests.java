@@ -34,7 +34,7 @@ class AdversarialReviewRound4Tests {
 	@RegisterExtension
 	final ServerWithProxy zk = new ServerWithProxy();
 
-	private final BankProperties properties = ServerWithProxy.properties(Duration.ofSeconds(3));
+	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(3));
 
 	/**
 	 * Alice's entry reaches version -2 and her next commit recreates it (delete + create under
@@ -50,7 +50,7 @@ class AdversarialReviewRound4Tests {
 	void aLostReplyRightAfterAnEntryRolloverIsSettledAsCommitted() throws Exception {
 		DepositAccount alice = behindProxy("Alice");
 		this.zk.record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
-		String entry = this.properties.auditPath() + "/Alice";
+		String entry = this.properties.deposit().auditPath() + "/Alice";
 		long commits = 1 + Integer.toUnsignedLong(-2);
 		String totals = new String(this.zk.zkCli().getData().forPath(entry), StandardCharsets.UTF_8)
 			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
@@ -84,7 +84,7 @@ class AdversarialReviewRound4Tests {
 	void aLostReplyAfterAnEntryRolloverFromAFreshReadIsSettledAsCommitted() throws Exception {
 		DepositAccount alice = behindProxy("Alice");
 		this.zk.record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
-		String entry = this.properties.auditPath() + "/Alice";
+		String entry = this.properties.deposit().auditPath() + "/Alice";
 		long commits = 1 + Integer.toUnsignedLong(-2);
 		String totals = new String(this.zk.zkCli().getData().forPath(entry), StandardCharsets.UTF_8)
 			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));

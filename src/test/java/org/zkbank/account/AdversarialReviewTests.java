@@ -34,7 +34,7 @@ class AdversarialReviewTests {
 	final ServerWithProxy zk = new ServerWithProxy();
 
 	/** A short operation timeout, so that commits that cannot settle end within the test. */
-	private final BankProperties properties = ServerWithProxy.properties(Duration.ofSeconds(3));
+	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(3));
 
 	/**
 	 * A deposit path whose parent does not exist (deleted, or never made): the customer's read
@@ -43,8 +43,8 @@ class AdversarialReviewTests {
 	 */
 	@Test
 	void aDepositWhoseParentIsMissingIsReportedAndTheReadEndsOnAStop() throws Exception {
-		BankProperties nested = new BankProperties("/branch/bank_deposit", new BigDecimal("1000"),
-				this.properties.retry(), this.properties.zookeeperAuth());
+		DepositSettings nested = new DepositSettings(new DepositProperties("/branch/bank_deposit", new BigDecimal("1000")),
+				this.properties.retry(), this.properties.auth());
 		StopSignal stop = new StopSignal();
 		DepositAccount alice = new DepositAccount(this.zk.clients().connect(this.zk.server().connectString()), nested, "Alice",
 				stop);
@@ -160,10 +160,9 @@ class AdversarialReviewTests {
 	 */
 	@Test
 	void aLoweredEvictionFloorDoesNotMakeALostCommitApplyTwice() throws Exception {
-		BankProperties quick = new BankProperties(this.properties.depositPath(), this.properties.openingBalance(),
-				new BankProperties.Retry(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(3),
-						Duration.ofSeconds(10)),
-				this.properties.zookeeperAuth());
+		DepositSettings quick = new DepositSettings(this.properties.deposit(),
+				new RetryProperties(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(3)),
+				this.properties.auth());
 		DepositAccount first = new DepositAccount(this.zk.clients().connect(this.zk.proxy().connectString()), quick, "Alice",
 				new StopSignal());
 		Snapshot read = first.read();

@@ -37,7 +37,7 @@ class AmbiguousCommitTests {
 
 	private final List<CommitResult> history = new ArrayList<>();
 
-	private BankProperties properties = ZooKeeperTestClients.properties("/bank_deposit");
+	private DepositSettings properties = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private InProcessZooKeeper server;
 
@@ -222,10 +222,9 @@ class AmbiguousCommitTests {
 
 	@Test
 	void aLostReplyStillUnresolvedAfterTheOperationTimeoutEndsUnknownWithoutWaitingForAStop() throws Exception {
-		BankProperties quick = this.properties;
-		this.properties = new BankProperties(quick.depositPath(), quick.openingBalance(), new BankProperties.Retry(
-				Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(2), Duration.ofSeconds(10)),
-				quick.zookeeperAuth());
+		DepositSettings quick = this.properties;
+		this.properties = new DepositSettings(quick.deposit(),
+				new RetryProperties(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(2)), quick.auth());
 		DepositAccount alice = behindProxy("Alice");
 		Snapshot read = alice.read();
 		this.proxy.loseNextCommit(true);
@@ -251,7 +250,7 @@ class AmbiguousCommitTests {
 		this.clients.connect(this.server.connectString())
 			.setACL()
 			.withACL(List.of(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)))
-			.forPath(this.properties.depositPath());
+			.forPath(this.properties.deposit().path());
 		this.proxy.heal();
 		CommitResult result = record(lost.get(30, TimeUnit.SECONDS));
 
@@ -264,8 +263,8 @@ class AmbiguousCommitTests {
 	void aLostReplyAcrossTheWrapOfTheVersionIsResolvedAsApplied() throws Exception {
 		this.clients.connect(this.server.connectString())
 			.create()
-			.forPath(this.properties.depositPath(), "1000".getBytes(StandardCharsets.UTF_8));
-		this.server.setVersion(this.properties.depositPath(), Integer.MAX_VALUE);
+			.forPath(this.properties.deposit().path(), "1000".getBytes(StandardCharsets.UTF_8));
+		this.server.setVersion(this.properties.deposit().path(), Integer.MAX_VALUE);
 		DepositAccount alice = behindProxy("Alice");
 		Snapshot read = alice.read();
 		this.proxy.loseNextCommitReply(false);

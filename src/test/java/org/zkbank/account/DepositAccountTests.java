@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.zkbank.account.Outcome;
 import org.zkbank.support.ZooKeeperProxy;
 import org.zkbank.support.ZooKeeperTestClients;
+import org.zkbank.zookeeper.ZooKeeperProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -35,7 +36,7 @@ class DepositAccountTests {
 
 	private final StopSignal stop = new StopSignal();
 
-	private BankProperties properties;
+	private DepositSettings properties;
 
 	private CuratorFramework zkCli;
 
@@ -66,20 +67,20 @@ class DepositAccountTests {
 
 		assertThat(snapshot.balance()).isEqualByComparingTo("1000");
 		assertThat(snapshot.version()).isZero();
-		assertThat(data(this.properties.depositPath())).isEqualTo("1000");
+		assertThat(data(this.properties.deposit().path())).isEqualTo("1000");
 		assertThat(audit().openingBalance()).isEqualByComparingTo("1000");
 	}
 
 	@Test
 	void adoptsANodeZkCliCreatedAndKeepsEveryDecimalOfAForeignValue() throws Exception {
-		this.zkCli.create().forPath(this.properties.depositPath(), bytes("1694.6596372873594"));
-		this.zkCli.setData().forPath(this.properties.depositPath(), bytes("1694.6596372873594"));
+		this.zkCli.create().forPath(this.properties.deposit().path(), bytes("1694.6596372873594"));
+		this.zkCli.setData().forPath(this.properties.deposit().path(), bytes("1694.6596372873594"));
 		DepositAccount alice = account("Alice");
 
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("0.01")), alice.read());
 
 		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(data(this.properties.depositPath())).isEqualTo("1694.6696372873594");
+		assertThat(data(this.properties.deposit().path())).isEqualTo("1694.6696372873594");
 		AuditReport audit = audit();
 		assertThat(audit.openingBalance()).isEqualByComparingTo("1694.6596372873594");
 		assertThat(audit.openingVersion()).isEqualTo(1);
@@ -98,7 +99,7 @@ class DepositAccountTests {
 			assertThat(proxy.requests() - before).isEqualTo(1);
 			assertThat(second.single().outcome()).isEqualTo(Outcome.COMMITTED);
 			assertThat(second.version()).isEqualTo(first.version() + 1);
-			assertThat(data(this.properties.depositPath())).isEqualTo("1004.50");
+			assertThat(data(this.properties.deposit().path())).isEqualTo("1004.50");
 		}
 	}
 
@@ -116,7 +117,7 @@ class DepositAccountTests {
 		assertThat(result.stats().attempts()).isEqualTo(2);
 		assertThat(result.single().balanceBefore()).isEqualByComparingTo("1250.00");
 		assertThat(result.single().balanceAfter()).isEqualByComparingTo("1150.00");
-		assertThat(data(this.properties.depositPath())).isEqualTo("1150.00");
+		assertThat(data(this.properties.deposit().path())).isEqualTo("1150.00");
 		assertThat(audit().conserved()).isTrue();
 	}
 
@@ -132,7 +133,7 @@ class DepositAccountTests {
 		assertThat(result.single().outcome()).isEqualTo(Outcome.REJECTED);
 		assertThat(result.stats().conflicts()).isEqualTo(1);
 		assertThat(result.single().reason()).contains("insufficient funds");
-		assertThat(data(this.properties.depositPath())).isEqualTo("400.00");
+		assertThat(data(this.properties.deposit().path())).isEqualTo("400.00");
 		assertThat(audit().customers()).doesNotContainKey("Alice");
 	}
 
@@ -156,7 +157,7 @@ class DepositAccountTests {
 						new BigDecimal("500.00"));
 			assertThat(commit.operations().get(1).reason()).isEqualTo("insufficient funds: balance 400.00");
 			assertThat(commit.version()).isEqualTo(read.version() + 1);
-			assertThat(data(this.properties.depositPath())).isEqualTo("50.00");
+			assertThat(data(this.properties.deposit().path())).isEqualTo("50.00");
 			AuditReport audit = audit();
 			assertThat(audit.customers().get("Alice").operations()).isEqualTo(3);
 			assertThat(audit.customers().get("Alice").withdrawn()).isEqualByComparingTo("1050.00");
@@ -177,7 +178,7 @@ class DepositAccountTests {
 		assertThat(commit.operations()).extracting(OperationResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
 		assertThat(commit.stats().conflicts()).isEqualTo(1);
 		assertThat(commit.stats().attempts()).isEqualTo(2);
-		assertThat(data(this.properties.depositPath())).isEqualTo("320.00");
+		assertThat(data(this.properties.deposit().path())).isEqualTo("320.00");
 		assertThat(audit().conserved()).isTrue();
 	}
 
@@ -196,10 +197,9 @@ class DepositAccountTests {
 
 	@Test
 	void failsAfterTheOperationTimeoutWithoutApplyingTheOperation() throws Exception {
-		this.properties = new BankProperties(this.properties.depositPath(), new BigDecimal("1000"),
-				new BankProperties.Retry(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(1),
-						Duration.ofSeconds(10)),
-				new BankProperties.ZooKeeperAuth("", ""));
+		this.properties = new DepositSettings(new DepositProperties(this.properties.deposit().path(), new BigDecimal("1000")),
+				new RetryProperties(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(1)),
+				new ZooKeeperProperties.Auth("", ""));
 		DepositAccount alice = account("Alice");
 		DepositAccount bob = account("Bob");
 		Snapshot aliceRead = alice.read();
@@ -210,7 +210,7 @@ class DepositAccountTests {
 		assertThat(result.single().outcome()).isEqualTo(Outcome.FAILED);
 		assertThat(result.stats().attempts()).isEqualTo(1);
 		assertThat(result.single().reason()).isEqualTo("gave up after 1 attempts in 1 ms (bank.retry.operation-timeout)");
-		assertThat(data(this.properties.depositPath())).isEqualTo("1001.00");
+		assertThat(data(this.properties.deposit().path())).isEqualTo("1001.00");
 		assertThat(audit().conserved()).isTrue();
 	}
 
@@ -219,19 +219,19 @@ class DepositAccountTests {
 	void neverOverwritesACorruptBalanceAndResumesOnceItIsValid(String corrupt) throws Exception {
 		DepositAccount alice = account("Alice");
 		Snapshot before = alice.read();
-		this.zkCli.setData().forPath(this.properties.depositPath(), bytes(corrupt));
+		this.zkCli.setData().forPath(this.properties.deposit().path(), bytes(corrupt));
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_BALANCE))
-			.withMessageContaining(this.properties.depositPath());
+			.withMessageContaining(this.properties.deposit().path());
 		CommitResult stale = alice.commit(Operation.deposit(new BigDecimal("1.00")), before);
 		assertThat(stale.single().outcome()).isEqualTo(Outcome.FAILED);
-		assertThat(this.zkCli.getData().forPath(this.properties.depositPath())).isEqualTo(bytes(corrupt));
+		assertThat(this.zkCli.getData().forPath(this.properties.deposit().path())).isEqualTo(bytes(corrupt));
 
-		this.zkCli.setData().forPath(this.properties.depositPath(), bytes("1000"));
+		this.zkCli.setData().forPath(this.properties.deposit().path(), bytes("1000"));
 		CommitResult resumed = alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		assertThat(resumed.single().outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(data(this.properties.depositPath())).isEqualTo("1001.00");
+		assertThat(data(this.properties.deposit().path())).isEqualTo("1001.00");
 	}
 
 	/** Not amounts: words, signs, floats' spellings, another client's JSON, binary data, 500 KB of digits. */
@@ -244,27 +244,27 @@ class DepositAccountTests {
 	void reportsADepositDeletedAfterTheAuditStartedAndDoesNotRecreateIt() throws Exception {
 		DepositAccount alice = account("Alice");
 		Snapshot before = alice.read();
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath(this.properties.depositPath());
+		this.zkCli.delete().deletingChildrenIfNeeded().forPath(this.properties.deposit().path());
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.DEPOSIT_MISSING));
 		assertThat(alice.commit(Operation.deposit(new BigDecimal("1.00")), before).single().outcome())
 			.isEqualTo(Outcome.FAILED);
-		assertThat(this.zkCli.checkExists().forPath(this.properties.depositPath())).isNull();
+		assertThat(this.zkCli.checkExists().forPath(this.properties.deposit().path())).isNull();
 	}
 
 	@Test
 	void reportsADepositDeletedAndCreatedAgainAndNeverWritesToIt() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath(this.properties.depositPath());
-		this.zkCli.create().forPath(this.properties.depositPath(), bytes("5000000"));
+		this.zkCli.delete().deletingChildrenIfNeeded().forPath(this.properties.deposit().path());
+		this.zkCli.create().forPath(this.properties.deposit().path(), bytes("5000000"));
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.DEPOSIT_REPLACED));
 		assertThat(alice.commit(Operation.withdraw(new BigDecimal("4000000")), null).single().outcome())
 			.isEqualTo(Outcome.FAILED);
-		assertThat(data(this.properties.depositPath())).isEqualTo("5000000");
+		assertThat(data(this.properties.deposit().path())).isEqualTo("5000000");
 		assertThatExceptionOfType(DepositException.class).isThrownBy(this::audit)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.DEPOSIT_REPLACED));
 	}
@@ -272,7 +272,7 @@ class DepositAccountTests {
 	@Test
 	void commitsOnEveryBalanceMoneyAcceptsAndRejectsWhatItCouldNotStore() throws Exception {
 		this.zkCli.create()
-			.forPath(this.properties.depositPath(), bytes("999999999999999999999999999990.123456789012345678901234567890"));
+			.forPath(this.properties.deposit().path(), bytes("999999999999999999999999999990.123456789012345678901234567890"));
 		DepositAccount alice = account("Alice");
 
 		CommitResult largest = alice.commit(Operation.deposit(new BigDecimal("9.00")), alice.read());
@@ -284,7 +284,7 @@ class DepositAccountTests {
 		assertThat(tooLarge.single().outcome()).isEqualTo(Outcome.REJECTED);
 		assertThat(tooLarge.single().reason()).contains("more digits than the deposit stores");
 		assertThat(all.single().outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(data(this.properties.depositPath())).isEqualTo("0.123456789012345678901234567890");
+		assertThat(data(this.properties.deposit().path())).isEqualTo("0.123456789012345678901234567890");
 		assertThat(audit().conserved()).isTrue();
 	}
 
@@ -292,7 +292,7 @@ class DepositAccountTests {
 	void reportsCorruptAuditDataWithoutOverwritingIt() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		String path = this.properties.auditPath() + "/Alice";
+		String path = this.properties.deposit().auditPath() + "/Alice";
 		this.zkCli.setData().forPath(path, bytes("{\"deposited\":\"-3\"}"));
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
@@ -312,7 +312,7 @@ class DepositAccountTests {
 
 		// unknown when the write went out before the client saw the connection close
 		assertThat(result.single().outcome()).isIn(Outcome.FAILED, Outcome.UNKNOWN);
-		assertThat(data(this.properties.depositPath())).isEqualTo("1000");
+		assertThat(data(this.properties.deposit().path())).isEqualTo("1000");
 	}
 
 	private DepositAccount account(String customer) throws InterruptedException {

@@ -22,7 +22,7 @@ class DepositAuditTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties properties = ZooKeeperTestClients.properties("/bank_deposit");
+	private final DepositSettings properties = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private TestingServer server;
 

@@ -15,17 +15,18 @@ import org.junit.jupiter.api.Test;
 
 import org.zkbank.account.Outcome;
 import org.zkbank.support.ZooKeeperTestClients;
+import org.zkbank.zookeeper.ZooKeeperProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** With {@code bank.zookeeper-auth}, only the customers may change the bank nodes; anyone may read them. */
+/** With {@code bank.zookeeper.auth}, only the customers may change the bank nodes; anyone may read them. */
 class DepositSecurityTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties secured = ZooKeeperTestClients.properties("/bank_deposit",
-			new BankProperties.ZooKeeperAuth("bank", "s3cret"));
+	private final DepositSettings secured = ZooKeeperTestClients.properties("/bank_deposit",
+			new ZooKeeperProperties.Auth("bank", "s3cret"));
 
 	private TestingServer server;
 
@@ -99,8 +100,8 @@ class DepositSecurityTests {
 
 	@Test
 	void underAParentProtectedAsTheInitProtectsItAnUnauthenticatedDeleteIsRefused() throws Exception {
-		BankProperties underParent = ZooKeeperTestClients.properties("/bank/deposit",
-				new BankProperties.ZooKeeperAuth("bank", "s3cret"));
+		DepositSettings underParent = ZooKeeperTestClients.properties("/bank/deposit",
+				new ZooKeeperProperties.Auth("bank", "s3cret"));
 		CuratorFramework bank = this.clients.connectAs(this.server.getConnectString(), "bank", "s3cret");
 		// what config/zookeeper/init-deposit.sh does with credentials: only the bank may change the parent
 		bank.create()

@@ -35,7 +35,7 @@ class VersionWrapTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties properties = ZooKeeperTestClients.properties("/bank_deposit");
+	private final DepositSettings properties = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private final List<CommitResult> history = Collections.synchronizedList(new ArrayList<>());
 
@@ -64,7 +64,7 @@ class VersionWrapTests {
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_BALANCE))
 			.withMessageContaining("version -1");
 		assertThat(alice.commit(Operation.deposit(new BigDecimal("100.00")), null).single().outcome()).isEqualTo(Outcome.FAILED);
-		assertThat(this.zkCli.getData().forPath(this.properties.depositPath())).asString(StandardCharsets.UTF_8)
+		assertThat(this.zkCli.getData().forPath(this.properties.deposit().path())).asString(StandardCharsets.UTF_8)
 			.isEqualTo("1000");
 	}
 
@@ -73,13 +73,13 @@ class VersionWrapTests {
 		startAt(-2);
 		DepositAccount alice = account("Alice");
 		alice.read();
-		this.server.setVersion(this.properties.auditPath(), -1);
+		this.server.setVersion(this.properties.deposit().auditPath(), -1);
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT))
 			.withMessageContaining("version -1");
 		assertThat(alice.commit(Operation.deposit(new BigDecimal("100.00")), null).single().outcome()).isEqualTo(Outcome.FAILED);
-		assertThat(this.zkCli.getData().forPath(this.properties.depositPath())).asString(StandardCharsets.UTF_8)
+		assertThat(this.zkCli.getData().forPath(this.properties.deposit().path())).asString(StandardCharsets.UTF_8)
 			.isEqualTo("1000");
 	}
 
@@ -106,7 +106,7 @@ class VersionWrapTests {
 	void anAuditEntryAtVersionMinusTwoIsRecreatedByTheCommitInOneAttempt() throws Exception {
 		DepositAccount alice = account("Alice");
 		record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
-		String entry = this.properties.auditPath() + "/Alice";
+		String entry = this.properties.deposit().auditPath() + "/Alice";
 		long commits = 1 + Integer.toUnsignedLong(-2); // the commits that would leave the node at -2
 		String totals = new String(this.zkCli.getData().forPath(entry), StandardCharsets.UTF_8)
 			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
@@ -126,7 +126,7 @@ class VersionWrapTests {
 	void anAuditEntryAtVersionMinusOneIsReportedAndNeverWritten() throws Exception {
 		DepositAccount alice = account("Alice");
 		record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
-		String entry = this.properties.auditPath() + "/Alice";
+		String entry = this.properties.deposit().auditPath() + "/Alice";
 		byte[] before = this.zkCli.getData().forPath(entry);
 		this.server.setVersion(entry, -1);
 
@@ -175,8 +175,8 @@ class VersionWrapTests {
 
 	/** The balance node as zkCli creates it, at the given version, before any customer audits it. */
 	private void startAt(int version) throws Exception {
-		this.zkCli.create().forPath(this.properties.depositPath(), "1000".getBytes(StandardCharsets.UTF_8));
-		this.server.setVersion(this.properties.depositPath(), version);
+		this.zkCli.create().forPath(this.properties.deposit().path(), "1000".getBytes(StandardCharsets.UTF_8));
+		this.server.setVersion(this.properties.deposit().path(), version);
 	}
 
 	/** The audit is conserved with no unexplained write, and the transaction log agrees with every outcome. */

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.AuditReport;
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.Operation;
 import org.zkbank.account.Outcome;
 import org.zkbank.account.StopSignal;
@@ -32,7 +32,7 @@ class AdversarialReviewGroupTests {
 	@RegisterExtension
 	final ServerWithProxy zk = new ServerWithProxy();
 
-	private final BankProperties properties = ServerWithProxy.properties(Duration.ofSeconds(2));
+	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(2));
 
 	@Test
 	void groupCommitsWithLostRepliesAndTwoInstancesOfOneNameAreExactlyOnce() throws Exception {

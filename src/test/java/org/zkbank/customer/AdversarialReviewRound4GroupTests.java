@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.AuditReport;
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.Operation;
 import org.zkbank.account.OperationResult;
 import org.zkbank.account.Outcome;
@@ -39,7 +39,7 @@ class AdversarialReviewRound4GroupTests {
 	@RegisterExtension
 	final ServerWithProxy zk = new ServerWithProxy();
 
-	private final BankProperties properties = ServerWithProxy.properties(Duration.ofSeconds(2));
+	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(2));
 
 	private final List<CommitResult> history = Collections.synchronizedList(new ArrayList<>());
 

@@ -31,14 +31,18 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
-import org.zkbank.account.BankProperties;
+import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.DepositProperties;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.OperationResult;
 import org.zkbank.account.Outcome;
+import org.zkbank.account.RetryProperties;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
 import org.zkbank.support.ZooKeeperTestClients;
+import org.zkbank.zookeeper.ZooKeeperProperties;
 
 /**
  * Contention benchmark, run by {@code scripts/bench.sh}: committed operations per second of the
@@ -182,12 +186,12 @@ public final class ContentionBenchmark {
 	}
 
 	/** The application's retry settings on the given deposit. */
-	private static BankProperties bank(String depositPath) {
-		return new BankProperties(depositPath, new BigDecimal("1000"), new BankProperties.Retry(Duration.ofMillis(10),
-				Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(10)), new BankProperties.ZooKeeperAuth("", ""));
+	private static DepositSettings bank(String depositPath) {
+		return new DepositSettings(new DepositProperties(depositPath, new BigDecimal("1000")), new RetryProperties(
+				Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofMinutes(1)), new ZooKeeperProperties.Auth("", ""));
 	}
 
-	private Run bankCommits(String connectString, int clients, int devices, BankProperties bank) throws Exception {
+	private Run bankCommits(String connectString, int clients, int devices, DepositSettings bank) throws Exception {
 		CustomerProperties noPauses = new CustomerProperties(List.of("unused"),
 				new CustomerProperties.Pace(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, devices),
 				new CustomerProperties.Amounts(new BigDecimal("1000.00")));
@@ -198,8 +202,7 @@ public final class ContentionBenchmark {
 			BankMetrics metrics = new BankMetrics(registry);
 			for (int i = 0; i < clients; i++) {
 				String name = "Customer" + i;
-				customers.add(new Customer(new DepositAccount(sessions.connect(connectString), bank, name, stop), noPauses,
-						metrics.forCustomer(name), stop, Duration.ofMillis(10)));
+				customers.add(Customer.of(sessions.connect(connectString), name, bank, noPauses, metrics, stop));
 			}
 			customers.get(0).operate(); // starts the audit outside the measured time
 			double conflictsBefore = conflicts(registry);
@@ -289,13 +292,13 @@ public final class ContentionBenchmark {
 	 */
 	private List<LiveRow> liveRows(String connect, int clients, int[] pageCounts) throws Exception {
 		List<LivePageLoad> loads = new ArrayList<>();
-		List<BankProperties> banks = new ArrayList<>();
+		List<DepositSettings> banks = new ArrayList<>();
 		List<List<LiveRun>> runs = new ArrayList<>();
 		try {
 			for (int pages : pageCounts) {
-				BankProperties bank = bank(DEPOSIT_PREFIX + nodes.incrementAndGet());
+				DepositSettings bank = bank(DEPOSIT_PREFIX + nodes.incrementAndGet());
 				banks.add(bank);
-				loads.add((pages < 0) ? null : new LivePageLoad(connect, bank.depositPath(), pages));
+				loads.add((pages < 0) ? null : new LivePageLoad(connect, bank.deposit().path(), pages));
 				runs.add(new ArrayList<>());
 				// not measured: the JIT, and every customer name in the audit (waits scale with their number)
 				bankCommits(connect, clients, 1, bank);
@@ -328,7 +331,7 @@ public final class ContentionBenchmark {
 	}
 
 	/** One run of commits on the deposit, which the given instance watches unless it is {@code null}. */
-	private LiveRun liveRun(String connect, int clients, BankProperties bank, LivePageLoad load) throws Exception {
+	private LiveRun liveRun(String connect, int clients, DepositSettings bank, LivePageLoad load) throws Exception {
 		long requests = (load != null) ? load.requests() : 0;
 		long updates = (load != null) ? load.updates() : 0;
 		long bytes = (load != null) ? load.bytes() : 0;

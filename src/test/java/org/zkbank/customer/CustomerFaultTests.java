@@ -22,9 +22,9 @@ import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.support.ZooKeeperProxy;
 import org.zkbank.support.ZooKeeperTestClients;
 
@@ -44,7 +44,7 @@ class CustomerFaultTests {
 	/** Sessions of 3 s, so that expiry and partitions take seconds, not minutes. */
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients(3_000);
 
-	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit");
+	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
 	/** Up to 5 ms between operations: a fast pace at which a customer behind a slower link still gets turns. */
 	private final CustomerRun run = new CustomerRun(this.bank, Duration.ofMillis(5));

@@ -18,10 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.zkbank.account.AuditReport;
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositException.Problem;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
 import org.zkbank.support.ZooKeeperTestClients;
@@ -34,7 +34,7 @@ class CustomerProblemsTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit");
+	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private final CustomerProperties fast = new CustomerProperties(List.of("Alice"),
 			new CustomerProperties.Pace(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ZERO, Duration.ZERO, 1),
@@ -192,10 +192,9 @@ class CustomerProblemsTests {
 	private Customer start(int devices) throws InterruptedException {
 		CuratorFramework client = this.clients.connectLater(this.server.getConnectString());
 		CustomerProperties.Pace pace = this.fast.pace();
-		CustomerProperties properties = new CustomerProperties(this.fast.customers(), new CustomerProperties.Pace(
+		CustomerProperties properties = new CustomerProperties(this.fast.names(), new CustomerProperties.Pace(
 				pace.intervalMin(), pace.intervalMax(), pace.thinkMin(), pace.thinkMax(), devices), this.fast.amounts());
-		Customer customer = new Customer(new DepositAccount(client, this.bank, "Alice", this.stop), properties,
-				new BankMetrics(this.registry).forCustomer("Alice"), this.stop, Duration.ofMillis(20));
+		Customer customer = Customer.of(client, "Alice", this.bank, properties, new BankMetrics(this.registry), this.stop);
 		this.running = new Thread(customer::run);
 		this.running.start();
 		return customer;

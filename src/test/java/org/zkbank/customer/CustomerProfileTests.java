@@ -20,8 +20,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import org.zkbank.BankApplication;
 import org.zkbank.account.AuditReport;
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +47,7 @@ class CustomerProfileTests {
 	@Test
 	void waitsOutAZooKeeperThatIsDownAtStartOrLaterAndIsReadyOnlyWhileItIsUp() throws Exception {
 		int zookeeperPort = freePort();
-		try (ConfigurableApplicationContext app = start("127.0.0.1:" + zookeeperPort, "--bank.customers=Alice")) {
+		try (ConfigurableApplicationContext app = start("127.0.0.1:" + zookeeperPort, "--bank.customers.names=Alice")) {
 			assertThat(status(app, "/actuator/health/liveness")).isEqualTo(200);
 			assertThat(status(app, "/actuator/health/readiness")).isEqualTo(503);
 
@@ -72,9 +72,9 @@ class CustomerProfileTests {
 	@Test
 	void shutdownLeavesEveryOperationCommittedOrNotAppliedAndTheAuditExact() throws Exception {
 		this.server = new TestingServer(true);
-		ConfigurableApplicationContext app = start(this.server.getConnectString(), "--bank.customers=Alice,Bob");
+		ConfigurableApplicationContext app = start(this.server.getConnectString(), "--bank.customers.names=Alice,Bob");
 		MeterRegistry registry = app.getBean(MeterRegistry.class);
-		BankProperties bank = app.getBean(BankProperties.class);
+		DepositSettings bank = app.getBean(DepositSettings.class);
 		await().atMost(Duration.ofSeconds(30)).until(() -> committed(registry) >= 50);
 
 		app.close();
@@ -88,8 +88,9 @@ class CustomerProfileTests {
 	private ConfigurableApplicationContext start(String connectString, String... arguments) {
 		String[] common = { "--spring.profiles.active=alice", "--server.port=0",
 				"--spring.cloud.zookeeper.connect-string=" + connectString,
-				"--spring.cloud.zookeeper.block-until-connected-wait=1", "--bank.pace.interval-min=0s",
-				"--bank.pace.interval-max=20ms", "--bank.pace.think-min=0s", "--bank.pace.think-max=10ms" };
+				"--spring.cloud.zookeeper.block-until-connected-wait=1", "--bank.customers.pace.interval-min=0s",
+				"--bank.customers.pace.interval-max=20ms", "--bank.customers.pace.think-min=0s",
+				"--bank.customers.pace.think-max=10ms" };
 		String[] all = new String[common.length + arguments.length];
 		System.arraycopy(common, 0, all, 0, common.length);
 		System.arraycopy(arguments, 0, all, common.length, arguments.length);

@@ -18,11 +18,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.curator.framework.CuratorFramework;
 
 import org.zkbank.account.AuditReport;
-import org.zkbank.account.BankProperties;
+
 import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositException;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.Outcome;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
@@ -37,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class CustomerRun implements AutoCloseable {
 
-	private final BankProperties bank;
+	private final DepositSettings bank;
 
 	private final CustomerProperties customers;
 
@@ -46,7 +47,7 @@ final class CustomerRun implements AutoCloseable {
 	private final List<Running> running = new ArrayList<>();
 
 	/** @param pause the longest wait before an operation, and twice the longest think time */
-	CustomerRun(BankProperties bank, Duration pause) {
+	CustomerRun(DepositSettings bank, Duration pause) {
 		this.bank = bank;
 		this.customers = new CustomerProperties(List.of("unused"),
 				new CustomerProperties.Pace(Duration.ZERO, pause, Duration.ZERO, pause.dividedBy(2), 1),
@@ -71,8 +72,8 @@ final class CustomerRun implements AutoCloseable {
 
 	Running start(String name, CuratorFramework client) {
 		StopSignal stop = new StopSignal();
-		Customer customer = new Customer(new DepositAccount(client, this.bank, name, stop), this.customers,
-				new BankMetrics(new SimpleMeterRegistry()).forCustomer(name), stop, Duration.ofMillis(20));
+		Customer customer = Customer.of(client, name, this.bank, this.customers, new BankMetrics(new SimpleMeterRegistry()),
+				stop);
 		CustomerProperties.Pace pace = this.customers.pace();
 		Thread thread = new Thread(() -> {
 			while (stop.pause(Duration.ofNanos(ThreadLocalRandom.current().nextLong(pace.intervalMax().toNanos() + 1)))) {

@@ -24,10 +24,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.zkbank.account.AuditReport;
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.OperationResult;
 import org.zkbank.account.Outcome;
 import org.zkbank.account.StopSignal;
@@ -49,7 +49,7 @@ class CustomerSimulationTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit");
+	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private TestingServer server;
 
@@ -77,9 +77,8 @@ class CustomerSimulationTests {
 		List<Customer> customers = new ArrayList<>();
 		for (int i = 0; i < customerCount; i++) {
 			String name = "Customer" + i;
-			DepositAccount account = new DepositAccount(this.clients.connect(this.server.getConnectString()),
-					this.bank, name, stop);
-			customers.add(new Customer(account, noPauses, metrics.forCustomer(name), stop, Duration.ofMillis(10)));
+			customers.add(Customer.of(this.clients.connect(this.server.getConnectString()), name, this.bank, noPauses,
+					metrics, stop));
 		}
 
 		List<Receipt> results = new ArrayList<>();
@@ -173,8 +172,8 @@ class CustomerSimulationTests {
 		List<Callable<List<Receipt>>> runs = new ArrayList<>();
 		for (int i = 0; i < customerCount; i++) {
 			String name = "Customer" + i;
-			Customer customer = new Customer(new DepositAccount(this.clients.connect(this.server.getConnectString()),
-					this.bank, name, stop), noPauses, metrics.forCustomer(name), stop, Duration.ofMillis(10));
+			Customer customer = Customer.of(this.clients.connect(this.server.getConnectString()), name, this.bank,
+					noPauses, metrics, stop);
 			runs.add(() -> {
 				List<Receipt> own = new ArrayList<>();
 				while (committed.get() < total) {

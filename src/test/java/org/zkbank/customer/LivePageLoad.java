@@ -50,10 +50,10 @@ final class LivePageLoad implements AutoCloseable {
 
 	LivePageLoad(String connectString, String depositPath, int pages) throws Exception {
 		this.app = new SpringApplicationBuilder(BankApplication.class).run("--spring.profiles.active=alice",
-				"--bank.customers=Viewer", "--bank.pace.interval-min=1h", "--bank.pace.interval-max=1h",
+				"--bank.customers.names=Viewer", "--bank.customers.pace.interval-min=1h", "--bank.customers.pace.interval-max=1h",
 				"--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
 				"--logging.level.root=WARN", "--spring.cloud.zookeeper.connect-string=" + connectString,
-				"--bank.deposit-path=" + depositPath);
+				"--bank.deposit.path=" + depositPath);
 		String[] server = connectString.split(":");
 		this.host = server[0];
 		this.port = Integer.parseInt(server[1]);

@@ -36,9 +36,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import org.zkbank.BankApplication;
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.Operation;
 import org.zkbank.account.Snapshot;
 import org.zkbank.account.StopSignal;
@@ -71,9 +71,9 @@ class LivePageTests {
 		this.app = new SpringApplicationBuilder(BankApplication.class, SmallSendBuffers.class).run(
 				"--spring.profiles.active=alice",
 				"--server.port=0", "--spring.cloud.zookeeper.connect-string=" + this.server.getConnectString(),
-				"--bank.pace.interval-min=1h", "--bank.pace.interval-max=1h");
+				"--bank.customers.pace.interval-min=1h", "--bank.customers.pace.interval-max=1h");
 		CuratorFramework session = this.clients.connect(this.server.getConnectString());
-		this.dave = new DepositAccount(session, this.app.getBean(BankProperties.class), "Dave", this.stop);
+		this.dave = new DepositAccount(session, this.app.getBean(DepositSettings.class), "Dave", this.stop);
 	}
 
 	@AfterEach

@@ -19,9 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.Operation;
 import org.zkbank.account.StopSignal;
 import org.zkbank.support.ZooKeeperTestClients;
@@ -37,7 +37,7 @@ class BankEndpointTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit");
+	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private final MeterRegistry registry = new SimpleMeterRegistry();
 

@@ -11,10 +11,11 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import org.zkbank.account.AuditReport;
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.DepositSettings;
+import org.zkbank.account.RetryProperties;
 import org.zkbank.account.StopSignal;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,12 +49,11 @@ public final class ServerWithProxy implements BeforeEachCallback, AfterEachCallb
 	}
 
 	/** Settings on {@code /bank_deposit} with short backoffs and the given operation timeout. */
-	public static BankProperties properties(Duration operationTimeout) {
-		BankProperties defaults = ZooKeeperTestClients.properties("/bank_deposit");
-		BankProperties.Retry retry = defaults.retry();
-		return new BankProperties(defaults.depositPath(), defaults.openingBalance(), new BankProperties.Retry(
-				retry.initialBackoff(), retry.maxBackoff(), operationTimeout, retry.requestTimeout()),
-				defaults.zookeeperAuth());
+	public static DepositSettings properties(Duration operationTimeout) {
+		DepositSettings defaults = ZooKeeperTestClients.properties("/bank_deposit");
+		RetryProperties retry = defaults.retry();
+		return new DepositSettings(defaults.deposit(),
+				new RetryProperties(retry.initialBackoff(), retry.maxBackoff(), operationTimeout), defaults.auth());
 	}
 
 	@Override
@@ -98,7 +98,7 @@ public final class ServerWithProxy implements BeforeEachCallback, AfterEachCallb
 	 * Checks that the audit is conserved and that the {@link TransactionLogOracle} finds every
 	 * recorded result in the server's transaction log as it says.
 	 */
-	public AuditReport verify(BankProperties properties) {
+	public AuditReport verify(DepositSettings properties) {
 		AuditReport report = new DepositAudit(this.zkCli, properties).report();
 		assertThat(report.conserved()).as(report.toString()).isTrue();
 		System.out.println(new TransactionLogOracle(properties, List.of(this.server.dataDirectory()))
@@ -107,13 +107,13 @@ public final class ServerWithProxy implements BeforeEachCallback, AfterEachCallb
 	}
 
 	/** A customer instance with a session of its own, straight to the server. */
-	public DepositAccount account(BankProperties properties, String customer) throws InterruptedException {
+	public DepositAccount account(DepositSettings properties, String customer) throws InterruptedException {
 		return new DepositAccount(this.clients.connect(this.server.connectString()), properties, customer,
 				new StopSignal());
 	}
 
 	/** A customer instance with a session of its own, through the proxy. */
-	public DepositAccount behindProxy(BankProperties properties, String customer) throws InterruptedException {
+	public DepositAccount behindProxy(DepositSettings properties, String customer) throws InterruptedException {
 		return new DepositAccount(this.clients.connect(this.proxy.connectString()), properties, customer,
 				new StopSignal());
 	}

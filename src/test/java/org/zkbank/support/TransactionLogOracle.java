@@ -28,9 +28,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.zkbank.account.AuditReport;
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.CommitResult.CommitId;
 import org.zkbank.account.CommitResult;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.OperationResult;
 import org.zkbank.account.OperationType;
 import org.zkbank.account.Outcome;
@@ -67,9 +67,9 @@ public final class TransactionLogOracle {
 	private int writes;
 
 	/** @param dataDirectories each server's data directory, whose {@code version-2} holds its log */
-	public TransactionLogOracle(BankProperties bank, Collection<File> dataDirectories) {
-		this.depositPath = bank.depositPath();
-		this.auditPath = bank.auditPath();
+	public TransactionLogOracle(DepositSettings bank, Collection<File> dataDirectories) {
+		this.depositPath = bank.deposit().path();
+		this.auditPath = bank.deposit().auditPath();
 		this.dataDirectories = List.copyOf(dataDirectories);
 	}
 

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.zkbank.account.AuditReport;
-import org.zkbank.account.BankProperties;
 import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
+import org.zkbank.account.DepositSettings;
 import org.zkbank.account.Operation;
 import org.zkbank.account.StopSignal;
 
@@ -27,7 +27,7 @@ class TransactionLogOracleTests {
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
-	private final BankProperties bank = ZooKeeperTestClients.properties("/bank_deposit");
+	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private final List<CommitResult> history = new ArrayList<>();
 
@@ -66,8 +66,8 @@ class TransactionLogOracleTests {
 		// the last commit again, as a resend after a lost reply would apply it: same instance and sequence
 		Stat balance = new Stat();
 		Stat entry = new Stat();
-		this.zkCli.getData().storingStatIn(balance).forPath(this.bank.depositPath());
-		String totals = new String(this.zkCli.getData().storingStatIn(entry).forPath(this.bank.auditPath() + "/Alice"),
+		this.zkCli.getData().storingStatIn(balance).forPath(this.bank.deposit().path());
+		String totals = new String(this.zkCli.getData().storingStatIn(entry).forPath(this.bank.deposit().auditPath() + "/Alice"),
 				StandardCharsets.UTF_8);
 		String again = totals.replace("\"withdrawn\":\"30.00\"", "\"withdrawn\":\"60.00\"")
 			.replace("\"operations\":2", "\"operations\":3")
@@ -75,9 +75,9 @@ class TransactionLogOracleTests {
 			.replace("\"commit\":2}", "\"commit\":3}");
 		this.zkCli.transaction()
 			.forOperations(this.zkCli.transactionOp().setData().withVersion(balance.getVersion()).forPath(
-					this.bank.depositPath(), bytes("1040.00")),
+					this.bank.deposit().path(), bytes("1040.00")),
 					this.zkCli.transactionOp().setData().withVersion(entry.getVersion()).forPath(
-							this.bank.auditPath() + "/Alice", bytes(again)));
+							this.bank.deposit().auditPath() + "/Alice", bytes(again)));
 
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> oracle().check(this.history, audit(), 1))
 			.withMessageContaining("is applied twice");
@@ -85,7 +85,7 @@ class TransactionLogOracleTests {
 
 	@Test
 	void failsALogWithAForeignWrite() throws Exception {
-		this.zkCli.setData().forPath(this.bank.depositPath(), bytes("1070.00"));
+		this.zkCli.setData().forPath(this.bank.deposit().path(), bytes("1070.00"));
 
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> oracle().check(this.history, audit(), 0))
 			.withMessageContaining("outside a commit");

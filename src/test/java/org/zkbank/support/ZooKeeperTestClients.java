@@ -13,7 +13,10 @@ import org.apache.curator.retry.RetryOneTime;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.common.ZKConfig;
 
-import org.zkbank.account.BankProperties;
+import org.zkbank.account.DepositProperties;
+import org.zkbank.account.DepositSettings;
+import org.zkbank.account.RetryProperties;
+import org.zkbank.zookeeper.ZooKeeperProperties;
 
 /** Clients and settings for tests against a real in-process ZooKeeper server; closes what it made. */
 public final class ZooKeeperTestClients implements AutoCloseable {
@@ -64,7 +67,7 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 	}
 
 	private CuratorFrameworkFactory.Builder builder(String connectString) {
-		// as the application's sessions (AccountConfiguration): large replies are read, not dropped
+		// as the application's sessions (ZooKeeperConfiguration): large replies are read, not dropped
 		ZKClientConfig config = new ZKClientConfig();
 		config.setProperty(ZKConfig.JUTE_MAXBUFFER, Integer.toString(8 * 1024 * 1024));
 		return CuratorFrameworkFactory.builder()
@@ -77,14 +80,14 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 	}
 
 	/** Settings with short backoffs, on a deposit path of the test's own. */
-	public static BankProperties properties(String depositPath) {
-		return properties(depositPath, new BankProperties.ZooKeeperAuth("", ""));
+	public static DepositSettings properties(String depositPath) {
+		return properties(depositPath, new ZooKeeperProperties.Auth("", ""));
 	}
 
 	/** The same, with ZooKeeper digest credentials. */
-	public static BankProperties properties(String depositPath, BankProperties.ZooKeeperAuth auth) {
-		return new BankProperties(depositPath, new BigDecimal("1000"), new BankProperties.Retry(Duration.ofMillis(1),
-				Duration.ofMillis(20), Duration.ofSeconds(30), Duration.ofSeconds(10)), auth);
+	public static DepositSettings properties(String depositPath, ZooKeeperProperties.Auth auth) {
+		return new DepositSettings(new DepositProperties(depositPath, new BigDecimal("1000")),
+				new RetryProperties(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(30)), auth);
 	}
 
 	@Override

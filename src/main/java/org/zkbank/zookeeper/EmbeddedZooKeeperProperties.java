@@ -1,4 +1,4 @@
-package org.zkbank.local;
+package org.zkbank.zookeeper;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -16,6 +16,6 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("bank.embedded-zookeeper")
 @Validated
-public record EmbeddedZooKeeperProperties(@DefaultValue("false") boolean enabled,
+record EmbeddedZooKeeperProperties(@DefaultValue("false") boolean enabled,
 		@DefaultValue("2181") @Min(1) @Max(65535) int port) {
 }

@@ -1,4 +1,4 @@
-package org.zkbank.local;
+package org.zkbank.zookeeper;
 
 import org.apache.curator.ensemble.EnsembleProvider;
 import org.apache.curator.ensemble.fixed.FixedEnsembleProvider;
@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty("bank.embedded-zookeeper.enabled")
-class LocalZooKeeperConfiguration {
+class EmbeddedZooKeeperConfiguration {
 
 	@Bean
 	EmbeddedZooKeeper embeddedZooKeeper(EmbeddedZooKeeperProperties properties) throws Exception {

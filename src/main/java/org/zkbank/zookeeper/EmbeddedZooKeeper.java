@@ -1,4 +1,4 @@
-package org.zkbank.local;
+package org.zkbank.zookeeper;
 
 import java.io.IOException;
 import java.net.InetAddress;

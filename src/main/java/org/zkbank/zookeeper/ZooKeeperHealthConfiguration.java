@@ -1,13 +1,20 @@
-package org.zkbank.observability;
+package org.zkbank.zookeeper;
 
 import org.apache.curator.framework.CuratorFramework;
 
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.cloud.zookeeper.ZookeeperHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+/**
+ * Replaces Spring Cloud Zookeeper's {@code zookeeper} health indicator, which backs off when a
+ * {@link ZookeeperHealthIndicator} bean exists, and is off like it with
+ * {@code management.health.zookeeper.enabled=false}.
+ */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnEnabledHealthIndicator("zookeeper")
 class ZooKeeperHealthConfiguration {
 
 	/**
