@@ -6,13 +6,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * JSON for the audit nodes. Data that does not read back as valid audit data is reported, never
- * guessed at: amounts must be strings that {@link Money} accepts (no exponent, bounded length),
- * and any other content, whatever it makes the parser do, is corrupt.
+ * JSON for the audit nodes. Data that does not read back as valid audit data is reported,
+ * never guessed at: amounts must be strings that {@link Money} accepts (no exponent,
+ * bounded length), and any other content, whatever it makes the parser do, is corrupt.
  */
 final class AuditCodec {
 
-	// plain amounts as Money writes them (never 1E-7), and nothing read but what the bank writes
+	// plain amounts as Money writes them (never 1E-7), and nothing read but what the bank
+	// writes
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

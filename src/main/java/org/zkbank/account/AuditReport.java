@@ -8,9 +8,10 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
- * The audit of the deposit from one consistent snapshot. Conserved means: the balance equals the
- * opening balance plus every committed deposit minus every committed withdrawal, and every change
- * of the balance node since the audit started was an audited commit.
+ * The audit of the deposit from one consistent snapshot. Conserved means: the balance
+ * equals the opening balance plus every committed deposit minus every committed
+ * withdrawal, and every change of the balance node since the audit started was an audited
+ * commit.
  *
  * @param balance the balance node's value
  * @param version the balance node's version
@@ -18,9 +19,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param openingVersion the balance node's version when the audit started
  * @param expectedBalance opening balance + deposits - withdrawals
  * @param discrepancy balance - expected balance: money no audited commit explains
- * @param unexplainedWrites changes of the balance node that no audited commit made (a foreign
- * writer such as {@code zkCli.sh set}), even those that left the value unchanged; counted across
- * the wrap of the node's 32-bit version and across rollovers
+ * @param unexplainedWrites changes of the balance node that no audited commit made (a
+ * foreign writer such as {@code zkCli.sh set}), even those that left the value unchanged;
+ * counted across the wrap of the node's 32-bit version and across rollovers
  * @param conserved whether the discrepancy is zero and there were no unexplained writes
  * @param customers the committed totals of each customer
  */
@@ -32,7 +33,10 @@ public record AuditReport(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecima
 		@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal discrepancy, long unexplainedWrites, boolean conserved,
 		Map<String, CustomerAudit> customers) {
 
-	/** What one customer has committed, in how many operations and how many writes of the balance. */
+	/**
+	 * What one customer has committed, in how many operations and how many writes of the
+	 * balance.
+	 */
 	@JsonPropertyOrder({ "deposited", "withdrawn", "operations", "commits" })
 	public record CustomerAudit(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal deposited,
 			@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal withdrawn, long operations, long commits) {

@@ -12,18 +12,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One commit of one or more operations on its way to an outcome: the commit protocol, with the
- * resolution of a lost reply.
+ * One commit of one or more operations on its way to an outcome: the commit protocol,
+ * with the resolution of a lost reply.
  * <p>
- * Each attempt is one versioned {@code multi} ({@link CommitPlan#writes}); a write that landed
- * first turns it into a conflict, after which the same operations are planned again on a fresh
- * read. Each commit has a sequence number that the audit entry records for this instance, so that
- * after an ambiguous write (the reply was lost) a read tells whether it was applied. Until the
- * balance moves past the write the lost one expected (compared by {@code mzxid}, which never
- * wraps), that write may still land, so only the same versioned write is sent again, and exactly
- * one of the two can apply. A lost write whose fate cannot be settled (a stop, the operation
- * timeout, or an entry that has forgotten this instance) ends {@link Outcome#UNKNOWN}, never sent
- * again.
+ * Each attempt is one versioned {@code multi} ({@link CommitPlan#writes}); a write that
+ * landed first turns it into a conflict, after which the same operations are planned
+ * again on a fresh read. Each commit has a sequence number that the audit entry records
+ * for this instance, so that after an ambiguous write (the reply was lost) a read tells
+ * whether it was applied. Until the balance moves past the write the lost one expected
+ * (compared by {@code mzxid}, which never wraps), that write may still land, so only the
+ * same versioned write is sent again, and exactly one of the two can apply. A lost write
+ * whose fate cannot be settled (a stop, the operation timeout, or an entry that has
+ * forgotten this instance) ends {@link Outcome#UNKNOWN}, never sent again.
  */
 final class Commit {
 
@@ -37,7 +37,10 @@ final class Commit {
 
 	private final long started = System.nanoTime();
 
-	/** When the first reply of the pending write was lost: resolving it gets a whole operation timeout. */
+	/**
+	 * When the first reply of the pending write was lost: resolving it gets a whole
+	 * operation timeout.
+	 */
 	private long lostAt;
 
 	private Snapshot current;
@@ -51,7 +54,10 @@ final class Commit {
 	/** Whether a write is on its way and its outcome not yet known. */
 	private boolean sending;
 
-	/** Whether this commit lost a race or gave way, and so waits for a quiet balance before each write. */
+	/**
+	 * Whether this commit lost a race or gave way, and so waits for a quiet balance
+	 * before each write.
+	 */
 	private boolean contended;
 
 	/** The last snapshot read while waiting for a quiet balance. */
@@ -61,13 +67,16 @@ final class Commit {
 	private int changesHeard;
 
 	/**
-	 * The plan of a write whose reply was lost. While the balance is still at its basis, it may
-	 * land, so only it is sent again; once the balance has moved on, the audit entry says whether
-	 * it landed.
+	 * The plan of a write whose reply was lost. While the balance is still at its basis,
+	 * it may land, so only it is sent again; once the balance has moved on, the audit
+	 * entry says whether it landed.
 	 */
 	private CommitPlan pending;
 
-	/** What the last successful write left, {@code null} when the customer must read again. */
+	/**
+	 * What the last successful write left, {@code null} when the customer must read
+	 * again.
+	 */
 	private Snapshot written;
 
 	private String failure;
@@ -79,7 +88,10 @@ final class Commit {
 		this.current = basis;
 	}
 
-	/** Waits for a quiet balance from the start, as if the given snapshot had just been read. */
+	/**
+	 * Waits for a quiet balance from the start, as if the given snapshot had just been
+	 * read.
+	 */
 	void listenFrom(Snapshot basis) {
 		this.contended = true;
 		this.heard = basis;
@@ -118,20 +130,24 @@ final class Commit {
 						return unknown(basis, "its reply was lost, and meanwhile someone else deleted or rolled back "
 								+ "the audit entry that would tell whether it was applied");
 					}
-					switch (basis.totals().fate(this.id.instance(), this.id.sequence(), this.pending.totals().commits())) {
+					switch (basis.totals()
+						.fate(this.id.instance(), this.id.sequence(), this.pending.totals().commits())) {
 						case APPLIED -> {
-							log.info("{}: the lost reply was a commit; {} was applied once", customer(), this.operations);
+							log.info("{}: the lost reply was a commit; {} was applied once", customer(),
+									this.operations);
 							return ended(this.pending, this.pending.versionAfter(), null);
 						}
 						case UNKNOWN -> {
 							return unknown(basis, "its reply was lost, and more instances of " + customer()
 									+ " committed meanwhile than its audit entry keeps");
 						}
-						case NOT_APPLIED -> this.pending = null; // the lost write can no longer apply
+						case NOT_APPLIED -> this.pending = null; // the lost write can no
+																	// longer apply
 					}
 				}
 			}
-			// while a lost write may still land, only the same write (the same plan, from the
+			// while a lost write may still land, only the same write (the same plan, from
+			// the
 			// same balance) is sent again, so that at most one of them applies
 			boolean settled = this.pending == null;
 			CommitPlan plan = settled ? CommitPlan.of(this.operations, basis, this.id) : this.pending;
@@ -157,21 +173,27 @@ final class Commit {
 		}
 	}
 
-	/** How the commit ends after a defect: unknown if a write may have been applied, else failed. */
+	/**
+	 * How the commit ends after a defect: unknown if a write may have been applied, else
+	 * failed.
+	 */
 	CommitResult broken(RuntimeException ex) {
 		String reason = "unexpected error: " + ex;
 		return (this.pending != null || this.sending) ? unknown(null, reason) : failed(null, reason);
 	}
 
 	/**
-	 * Whether the audit entry lost what the lost write's basis had: deleted, or back to fewer
-	 * commits. Only someone other than the customers does that, and then the entry cannot say
-	 * whether the lost write was applied.
+	 * Whether the audit entry lost what the lost write's basis had: deleted, or back to
+	 * fewer commits. Only someone other than the customers does that, and then the entry
+	 * cannot say whether the lost write was applied.
 	 */
 	private static boolean entryTamperedSince(Snapshot then, Snapshot now) {
-		// A delete shows in the root's child counts, also when another instance created the entry
-		// again. From an entry at -2, one rollover of it (this one, or another instance's) is expected.
-		// A new audit (its root created again) may already count the lost write in its opening.
+		// A delete shows in the root's child counts, also when another instance created
+		// the entry
+		// again. From an entry at -2, one rollover of it (this one, or another
+		// instance's) is expected.
+		// A new audit (its root created again) may already count the lost write in its
+		// opening.
 		int rollovers = Snapshot.rollsOver(then.totalsVersion()) ? 1 : 0;
 		return now.root().czxid() != then.root().czxid() || now.root().deletedSince(then.root()) > rollovers
 				|| (now.totalsVersion() == Snapshot.NO_NODE && then.totalsVersion() != Snapshot.NO_NODE)
@@ -193,14 +215,16 @@ final class Commit {
 			List<OpResult> results = reader.nodes().write(writes.ops());
 			this.sending = false;
 			this.context.roundTrips().record(sent);
-			// after a rollover the snapshot's node figures are stale: the customer reads again
+			// after a rollover the snapshot's node figures are stale: the customer reads
+			// again
 			this.written = plan.recreatesNodes() ? null
 					: written(plan, results.get(writes.balanceResult()), results.get(writes.totalsResult()));
 			return true;
 		}
 		catch (KeeperException.BadVersionException | KeeperException.NodeExistsException ex) {
 			if (this.pending == null) {
-				this.conflicts++; // with a lost write pending, the winner may be that write itself
+				this.conflicts++; // with a lost write pending, the winner may be that
+									// write itself
 				this.contended = true;
 			}
 		}
@@ -209,7 +233,9 @@ final class Commit {
 		}
 		catch (KeeperException ex) {
 			if (!DepositNodes.isConnectionProblem(ex)) {
-				this.failure = DepositNodes.failure(ex).getMessage(); // refused: this write was not applied
+				this.failure = DepositNodes.failure(ex).getMessage(); // refused: this
+																		// write was not
+																		// applied
 				this.sending = false;
 				return false;
 			}
@@ -230,7 +256,10 @@ final class Commit {
 		return false;
 	}
 
-	/** The snapshot a plain (not rolled over) write leaves, from the results of its balance and entry. */
+	/**
+	 * The snapshot a plain (not rolled over) write leaves, from the results of its
+	 * balance and entry.
+	 */
 	private static Snapshot written(CommitPlan plan, OpResult balanceResult, OpResult totals) {
 		Stat balance = ((OpResult.SetDataResult) balanceResult).getStat();
 		int totalsVersion = (totals instanceof OpResult.SetDataResult set) ? set.getStat().getVersion() : 0;
@@ -249,9 +278,10 @@ final class Commit {
 	}
 
 	/**
-	 * Reads a fresh snapshot, waiting out problems up to the operation timeout: an unavailable
-	 * ZooKeeper always, and, while a lost write is unresolved, any problem. Otherwise a corrupt,
-	 * missing or replaced deposit ends the commit at once, certainly not applied.
+	 * Reads a fresh snapshot, waiting out problems up to the operation timeout: an
+	 * unavailable ZooKeeper always, and, while a lost write is unresolved, any problem.
+	 * Otherwise a corrupt, missing or replaced deposit ends the commit at once, certainly
+	 * not applied.
 	 */
 	private boolean readAgain() {
 		while (true) {
@@ -263,10 +293,8 @@ final class Commit {
 				boolean waiting = (this.pending != null
 						|| ex.problem() == DepositException.Problem.ZOOKEEPER_UNAVAILABLE) && !stopped() && !overdue();
 				if (!waiting) {
-					this.failure = (this.pending != null)
-							? "its reply was lost and the deposit could not be read again" + until() + ": "
-									+ ex.getMessage()
-							: ex.getMessage();
+					this.failure = (this.pending != null) ? "its reply was lost and the deposit could not be read again"
+							+ until() + ": " + ex.getMessage() : ex.getMessage();
 					return false;
 				}
 				this.context.stop().pause(this.context.retry().maxBackoff());
@@ -276,15 +304,14 @@ final class Commit {
 
 	/** Why a lost write is left unresolved: a stop, or the operation timeout. */
 	private String until() {
-		return stopped() ? " before a stop"
-				: " within " + this.context.retry().operationTimeout().toMillis()
-						+ " ms (bank.retry.operation-timeout)";
+		return stopped() ? " before a stop" : " within " + this.context.retry().operationTimeout().toMillis()
+				+ " ms (bank.retry.operation-timeout)";
 	}
 
 	/**
-	 * Whether the snapshot just read may be written on. After a lost race, only once the balance
-	 * has not changed between two reads some round trips apart: another customer in the middle of
-	 * its turn would win again. Otherwise it waits for the next read.
+	 * Whether the snapshot just read may be written on. After a lost race, only once the
+	 * balance has not changed between two reads some round trips apart: another customer
+	 * in the middle of its turn would win again. Otherwise it waits for the next read.
 	 */
 	private boolean quiet() {
 		if (!this.contended || this.pending != null || stopped() || overdue()
@@ -298,7 +325,9 @@ final class Commit {
 		return false;
 	}
 
-	/** Backs off after a write that failed other than by a conflict, cut short by a stop. */
+	/**
+	 * Backs off after a write that failed other than by a conflict, cut short by a stop.
+	 */
 	private void pause() {
 		this.context.stop().pause(atMostRemaining(this.context.backoff().after(this.attempts)));
 	}
@@ -309,7 +338,10 @@ final class Commit {
 		return Duration.ofNanos(Math.max(0, Math.min(pause.toNanos(), left)));
 	}
 
-	/** Whether the operation timeout has passed: since the start, or since the loss of a pending write. */
+	/**
+	 * Whether the operation timeout has passed: since the start, or since the loss of a
+	 * pending write.
+	 */
 	private boolean overdue() {
 		return System.nanoTime() - since() > this.context.retry().operationTimeout().toNanos();
 	}
@@ -328,8 +360,10 @@ final class Commit {
 
 	/**
 	 * How each operation ended by the given plan: committed if it fit, else rejected.
-	 * @param version the balance version after the plan's write, or of its basis when it wrote nothing
-	 * @param next what the customer may commit with next, {@code null} when it must read again
+	 * @param version the balance version after the plan's write, or of its basis when it
+	 * wrote nothing
+	 * @param next what the customer may commit with next, {@code null} when it must read
+	 * again
 	 */
 	private CommitResult ended(CommitPlan plan, int version, Snapshot next) {
 		List<OperationResult> results = new ArrayList<>(this.operations.size());
@@ -344,14 +378,17 @@ final class Commit {
 		return new CommitResult(this.id, results, version, next, stats());
 	}
 
-	/** Every operation failed, certainly not applied. @param last the last snapshot read, {@code null} if none */
+	/**
+	 * Every operation failed, certainly not applied. @param last the last snapshot read,
+	 * {@code null} if none
+	 */
 	private CommitResult failed(Snapshot last, String reason) {
 		return unsettled(Outcome.FAILED, last, reason);
 	}
 
 	/**
-	 * Every operation's fate is unknown: the lost write was applied once or not at all, and is
-	 * never sent again. @param last the last snapshot read, {@code null} if none
+	 * Every operation's fate is unknown: the lost write was applied once or not at all,
+	 * and is never sent again. @param last the last snapshot read, {@code null} if none
 	 */
 	private CommitResult unknown(Snapshot last, String reason) {
 		return unsettled(Outcome.UNKNOWN, last, reason);

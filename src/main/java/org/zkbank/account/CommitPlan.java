@@ -7,8 +7,8 @@ import java.util.List;
 import org.apache.zookeeper.Op;
 
 /**
- * What one attempt of a commit writes: how each operation fares against the running balance, in
- * order, the balance after those that fit, and the audit totals with them.
+ * What one attempt of a commit writes: how each operation fares against the running
+ * balance, in order, the balance after those that fit, and the audit totals with them.
  *
  * @param basis the snapshot the attempt writes on
  * @param steps each operation's step, in order
@@ -17,12 +17,16 @@ import org.apache.zookeeper.Op;
  */
 record CommitPlan(Snapshot basis, List<Step> steps, BigDecimal after, CustomerTotals totals) {
 
-	/** One operation in a plan: the balance it meets, and why it is rejected ({@code null} if it fits). */
+	/**
+	 * One operation in a plan: the balance it meets, and why it is rejected ({@code null}
+	 * if it fits).
+	 */
 	record Step(BigDecimal before, String rejection) {
 	}
 
 	/**
 	 * The versioned {@code multi} of a plan.
+	 *
 	 * @param ops what it sends
 	 * @param balanceResult where the balance's result is among the results
 	 * @param totalsResult where the audit entry's result is among the results
@@ -30,7 +34,10 @@ record CommitPlan(Snapshot basis, List<Step> steps, BigDecimal after, CustomerTo
 	record Writes(List<Op> ops, int balanceResult, int totalsResult) {
 	}
 
-	/** Checks each operation in order against the running balance; one that does not fit is rejected alone. */
+	/**
+	 * Checks each operation in order against the running balance; one that does not fit
+	 * is rejected alone.
+	 */
 	static CommitPlan of(List<Operation> operations, Snapshot basis, CommitResult.CommitId id) {
 		List<Step> steps = new ArrayList<>(operations.size());
 		List<Operation> committing = new ArrayList<>(operations.size());
@@ -74,7 +81,10 @@ record CommitPlan(Snapshot basis, List<Step> steps, BigDecimal after, CustomerTo
 		return Snapshot.rollsOver(this.basis.version());
 	}
 
-	/** Whether it leaves its snapshot's node figures stale: it recreates the balance or the entry. */
+	/**
+	 * Whether it leaves its snapshot's node figures stale: it recreates the balance or
+	 * the entry.
+	 */
 	boolean recreatesNodes() {
 		return rollsOver() || Snapshot.rollsOver(this.basis.totalsVersion());
 	}
@@ -85,15 +95,16 @@ record CommitPlan(Snapshot basis, List<Step> steps, BigDecimal after, CustomerTo
 	}
 
 	/**
-	 * The one {@code multi} that writes the plan, all or nothing: the balance at the version read,
-	 * the audit entry at its version, and checks of both markers and of the audit root's version,
-	 * so that it lands neither on a node someone else created nor from a snapshot taken before a
-	 * rollover.
+	 * The one {@code multi} that writes the plan, all or nothing: the balance at the
+	 * version read, the audit entry at its version, and checks of both markers and of the
+	 * audit root's version, so that it lands neither on a node someone else created nor
+	 * from a snapshot taken before a rollover.
 	 */
 	Writes writes(DepositNodes nodes, String customerPath) {
 		List<Op> ops = new ArrayList<>(8);
 		if (rollsOver()) {
-			// recreates the node (and its marker) at version 0; the root's version keeps rollovers exclusive
+			// recreates the node (and its marker) at version 0; the root's version keeps
+			// rollovers exclusive
 			ops.add(Op.delete(nodes.markerPath(), 0));
 			ops.add(Op.delete(nodes.depositPath(), this.basis.version()));
 			ops.add(nodes.create(nodes.depositPath(), Money.encode(this.after)));
@@ -129,7 +140,10 @@ record CommitPlan(Snapshot basis, List<Step> steps, BigDecimal after, CustomerTo
 		return new Writes(ops, balanceResult, totalsResult);
 	}
 
-	/** Whether the entry is created: there is none yet, or it is at -2 and must be recreated. */
+	/**
+	 * Whether the entry is created: there is none yet, or it is at -2 and must be
+	 * recreated.
+	 */
 	private static boolean createsEntry(Snapshot basis) {
 		return basis.totalsVersion() == Snapshot.NO_NODE || Snapshot.rollsOver(basis.totalsVersion());
 	}

@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param attempts versioned writes sent
  * @param conflicts writes refused because another commit came first
- * @param ambiguous whether a write's reply was lost (connection loss) and had to be resolved
+ * @param ambiguous whether a write's reply was lost (connection loss) and had to be
+ * resolved
  * @param duration from the start of the commit to its outcome
  */
 public record CommitStats(int attempts, int conflicts, boolean ambiguous, Duration duration) {

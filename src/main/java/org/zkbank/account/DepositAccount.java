@@ -13,13 +13,13 @@ import org.slf4j.LoggerFactory;
  * One customer instance's handle on the shared deposit: it reads the balance and commits
  * operations, and is the only way into the commit protocol.
  * <p>
- * A commit carries one operation or several (group commit), each checked in order against the
- * running balance, and is one ZooKeeper {@code multi} per attempt: the new balance and the
- * customer's new audit totals, each at the version read, so that it is all or nothing and a
- * write that landed first makes it a conflict, after which the same operations are retried
- * ({@link Commit}). When it writes is the {@link TurnTaking} policy's choice. No write is ever
- * sent at version -1, which ZooKeeper reads as unconditional: a node about to reach it is
- * recreated (see {@link Snapshot#rollsOver}).
+ * A commit carries one operation or several (group commit), each checked in order against
+ * the running balance, and is one ZooKeeper {@code multi} per attempt: the new balance
+ * and the customer's new audit totals, each at the version read, so that it is all or
+ * nothing and a write that landed first makes it a conflict, after which the same
+ * operations are retried ({@link Commit}). When it writes is the {@link TurnTaking}
+ * policy's choice. No write is ever sent at version -1, which ZooKeeper reads as
+ * unconditional: a node about to reach it is recreated (see {@link Snapshot#rollsOver}).
  */
 public final class DepositAccount {
 
@@ -35,10 +35,10 @@ public final class DepositAccount {
 
 	public DepositAccount(CuratorFramework client, DepositSettings settings, String customer, StopSignal stop) {
 		RoundTrips roundTrips = new RoundTrips();
-		this.reader = new DepositReader(new DepositNodes(client, settings), customer, settings.deposit().openingBalance(),
-				roundTrips);
-		this.context = new CommitContext(this.reader, settings.retry(), stop, roundTrips,
-				new Backoff(settings.retry()), new TurnTaking(roundTrips));
+		this.reader = new DepositReader(new DepositNodes(client, settings), customer,
+				settings.deposit().openingBalance(), roundTrips);
+		this.context = new CommitContext(this.reader, settings.retry(), stop, roundTrips, new Backoff(settings.retry()),
+				new TurnTaking(roundTrips));
 	}
 
 	public String customer() {
@@ -46,45 +46,49 @@ public final class DepositAccount {
 	}
 
 	/**
-	 * Why the deposit could not be read the last time, also while an operation waits it out
-	 * inside a commit, or {@code null} if the last read succeeded.
+	 * Why the deposit could not be read the last time, also while an operation waits it
+	 * out inside a commit, or {@code null} if the last read succeeded.
 	 */
 	public DepositException problem() {
 		return this.reader.problem();
 	}
 
 	/**
-	 * Reads the balance and this customer's audit entry in one atomic round trip. Starts the
-	 * audit (and creates the balance node with the opening balance) when the deposit was never
-	 * audited.
-	 * @throws DepositException when ZooKeeper is unavailable or the deposit is missing or corrupt
+	 * Reads the balance and this customer's audit entry in one atomic round trip. Starts
+	 * the audit (and creates the balance node with the opening balance) when the deposit
+	 * was never audited.
+	 * @throws DepositException when ZooKeeper is unavailable or the deposit is missing or
+	 * corrupt
 	 */
 	public Snapshot read() {
 		return this.reader.read();
 	}
 
 	/**
-	 * Commits one operation, retrying it after conflicts, and returns how it ended. Never throws:
-	 * conflicts, an unavailable ZooKeeper and an unusable deposit all end in the result.
-	 * @param basis the snapshot the operation was decided on, or {@code null} to read one first
+	 * Commits one operation, retrying it after conflicts, and returns how it ended. Never
+	 * throws: conflicts, an unavailable ZooKeeper and an unusable deposit all end in the
+	 * result.
+	 * @param basis the snapshot the operation was decided on, or {@code null} to read one
+	 * first
 	 */
 	public CommitResult commit(Operation operation, Snapshot basis) {
 		return commit(List.of(operation), basis);
 	}
 
 	/**
-	 * Commits operations together, in one {@code multi} per attempt, and returns how each ended,
-	 * in their order. Each is checked in order against the running balance: a withdrawal that
-	 * does not fit is rejected alone, the others commit. The operations share the commit's
-	 * attempts, conflicts and outcome of a lost reply: they are committed all at once or not at
-	 * all. Calls must not overlap; never throws: a defect ends the commit failed, or unknown if a
-	 * write may have been applied, and shows in {@link #problem()}.
-	 * @param basis the freshest snapshot the operations were decided on, or {@code null} to read
-	 * one first
+	 * Commits operations together, in one {@code multi} per attempt, and returns how each
+	 * ended, in their order. Each is checked in order against the running balance: a
+	 * withdrawal that does not fit is rejected alone, the others commit. The operations
+	 * share the commit's attempts, conflicts and outcome of a lost reply: they are
+	 * committed all at once or not at all. Calls must not overlap; never throws: a defect
+	 * ends the commit failed, or unknown if a write may have been applied, and shows in
+	 * {@link #problem()}.
+	 * @param basis the freshest snapshot the operations were decided on, or {@code null}
+	 * to read one first
 	 */
 	public CommitResult commit(List<Operation> operations, Snapshot basis) {
-		Commit commit = new Commit(this.context, new CommitResult.CommitId(this.instance, this.sequence.incrementAndGet()),
-				operations, basis);
+		Commit commit = new Commit(this.context,
+				new CommitResult.CommitId(this.instance, this.sequence.incrementAndGet()), operations, basis);
 		try {
 			TurnTaking turns = this.context.turns();
 			boolean turnOver = turns.turnOver(basis);

@@ -11,20 +11,25 @@ import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 
 /**
- * Checks conservation from outside the customers: reads the balance, the opening record and
- * every customer's totals in one atomic {@code multiRead} (in parts of {@value #ENTRIES_PER_READ}
- * entries, each with the balance, for more customer names), so that no commit can fall between
- * two of the reads while customers keep writing. Read-only: it never starts or repairs anything.
+ * Checks conservation from outside the customers: reads the balance, the opening record
+ * and every customer's totals in one atomic {@code multiRead} (in parts of
+ * {@value #ENTRIES_PER_READ} entries, each with the balance, for more customer names), so
+ * that no commit can fall between two of the reads while customers keep writing.
+ * Read-only: it never starts or repairs anything.
  */
 public final class DepositAudit {
 
 	/**
-	 * Entries read in one request. An entry holds up to 32 instance records (about 1.7 KB), so
-	 * this keeps a reply far below the client's 1 MB limit, past which it would drop its session.
+	 * Entries read in one request. An entry holds up to 32 instance records (about 1.7
+	 * KB), so this keeps a reply far below the client's 1 MB limit, past which it would
+	 * drop its session.
 	 */
 	private static final int ENTRIES_PER_READ = 200;
 
-	/** Audits that may find the balance moving between their parts before the audit gives up for now. */
+	/**
+	 * Audits that may find the balance moving between their parts before the audit gives
+	 * up for now.
+	 */
 	private static final int MOVING_ATTEMPTS = 20;
 
 	private final DepositNodes nodes;
@@ -35,15 +40,15 @@ public final class DepositAudit {
 
 	/**
 	 * Audits the deposit now.
-	 * @throws DepositException when ZooKeeper is unavailable, the audit has not started, or a node
-	 * is missing or corrupt
+	 * @throws DepositException when ZooKeeper is unavailable, the audit has not started,
+	 * or a node is missing or corrupt
 	 */
 	public AuditReport report() {
 		for (int attempt = 1;; attempt++) {
 			List<String> customers = children();
-			List<Op> reads = new ArrayList<>(List.of(Op.getData(this.nodes.depositPath()),
-					Op.getData(this.nodes.auditPath()), Op.getChildren(this.nodes.auditPath()),
-					Op.getData(this.nodes.markerPath())));
+			List<Op> reads = new ArrayList<>(
+					List.of(Op.getData(this.nodes.depositPath()), Op.getData(this.nodes.auditPath()),
+							Op.getChildren(this.nodes.auditPath()), Op.getData(this.nodes.markerPath())));
 			reads.addAll(entryReads(customers, 0));
 			List<OpResult> results = this.nodes.read(reads);
 			if (!(results.get(2) instanceof OpResult.GetChildrenResult listed)
@@ -57,7 +62,8 @@ public final class DepositAudit {
 			}
 			OpResult.GetDataResult root = DepositNodes.found(results.get(1), this.nodes.auditPath());
 			if (root == null) {
-				continue; // the root was deleted after the list was read: the next list says so
+				continue; // the root was deleted after the list was read: the next list
+							// says so
 			}
 			AuditOpening opening = AuditCodec.opening(root.getData(), this.nodes.auditPath());
 			this.nodes.requireAudited(results.get(3), root.getStat());
@@ -84,8 +90,9 @@ public final class DepositAudit {
 	}
 
 	/**
-	 * Reads the entries past the first part, each part with the balance: every commit writes the
-	 * balance, so if it is still at the given transaction, all parts are one consistent snapshot.
+	 * Reads the entries past the first part, each part with the balance: every commit
+	 * writes the balance, so if it is still at the given transaction, all parts are one
+	 * consistent snapshot.
 	 * @return whether the balance stayed put
 	 */
 	private boolean readRemainingEntries(List<String> customers, long balanceMzxid, List<OpResult> entries) {
@@ -116,8 +123,8 @@ public final class DepositAudit {
 			return children.getChildren().stream().sorted().toList();
 		}
 		if (listed instanceof OpResult.ErrorResult error && error.getErr() != KeeperException.Code.NONODE.intValue()) {
-			throw DepositNodes.failure(KeeperException.create(KeeperException.Code.get(error.getErr()),
-					this.nodes.auditPath()));
+			throw DepositNodes
+				.failure(KeeperException.create(KeeperException.Code.get(error.getErr()), this.nodes.auditPath()));
 		}
 		throw new DepositException(DepositException.Problem.DEPOSIT_MISSING,
 				"the audit of " + this.nodes.depositPath() + " has not started: no customer has read it yet");

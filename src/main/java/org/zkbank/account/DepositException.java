@@ -18,25 +18,33 @@ public class DepositException extends RuntimeException {
 		/** An audit node holds data that cannot be read; never overwritten. */
 		CORRUPT_AUDIT,
 
-		/** The balance node was deleted after the audit started; never silently recreated. */
+		/**
+		 * The balance node was deleted after the audit started; never silently recreated.
+		 */
 		DEPOSIT_MISSING,
 
 		/**
-		 * The balance node is not the one the audit started on: someone deleted and created it
-		 * again. Never written to until an operator acts.
+		 * The balance node is not the one the audit started on: someone deleted and
+		 * created it again. Never written to until an operator acts.
 		 */
 		DEPOSIT_REPLACED,
 
-		/** ZooKeeper refused the request for another reason (for instance access control). */
+		/**
+		 * ZooKeeper refused the request for another reason (for instance access control).
+		 */
 		REFUSED,
 
 		/**
-		 * The audit, reading many entries in parts, found the balance moving between them every
-		 * time: customers keep committing. Only the audit has it; asking again may succeed.
+		 * The audit, reading many entries in parts, found the balance moving between them
+		 * every time: customers keep committing. Only the audit has it; asking again may
+		 * succeed.
 		 */
 		AUDIT_BUSY,
 
-		/** A defect: an exception nothing expected. Logged with its stack; the customer goes on. */
+		/**
+		 * A defect: an exception nothing expected. Logged with its stack; the customer
+		 * goes on.
+		 */
 		INTERNAL
 
 	}

@@ -34,15 +34,15 @@ import org.zkbank.zookeeper.ZooKeeperProperties;
  * /bank_deposit_audit/Alice/audited  (empty)  marks the entry the customers created
  * </pre>
  *
- * A marker is created with its node (with the audit, with a customer's first commit, and again
- * when a rollover recreates the node), and every commit checks both markers in its {@code multi}:
- * a node that someone else deleted and created again has none, so no commit can write to it,
- * whatever its version.
+ * A marker is created with its node (with the audit, with a customer's first commit, and
+ * again when a rollover recreates the node), and every commit checks both markers in its
+ * {@code multi}: a node that someone else deleted and created again has none, so no
+ * commit can write to it, whatever its version.
  *
- * Reads of several nodes are one atomic {@code multiRead}; writes are one {@code multi}. Both are
- * single round trips on the raw ZooKeeper handle, without Curator's retry loop: a lost write
- * must come back to the caller as ambiguous, and a read while disconnected fails fast so that the
- * caller's stop-aware pause decides how long to wait.
+ * Reads of several nodes are one atomic {@code multiRead}; writes are one {@code multi}.
+ * Both are single round trips on the raw ZooKeeper handle, without Curator's retry loop:
+ * a lost write must come back to the caller as ambiguous, and a read while disconnected
+ * fails fast so that the caller's stop-aware pause decides how long to wait.
  */
 final class DepositNodes {
 
@@ -66,7 +66,10 @@ final class DepositNodes {
 		this.acl = acl(properties.auth());
 	}
 
-	/** Open to all without credentials; with them, all rights for that user and reading for everyone. */
+	/**
+	 * Open to all without credentials; with them, all rights for that user and reading
+	 * for everyone.
+	 */
 	private static List<ACL> acl(ZooKeeperProperties.Auth auth) {
 		if (!auth.enabled()) {
 			return ZooDefs.Ids.OPEN_ACL_UNSAFE;
@@ -74,8 +77,10 @@ final class DepositNodes {
 		try {
 			Id user = new Id("digest",
 					DigestAuthenticationProvider.generateDigest(auth.username() + ":" + auth.password()));
-			// not List.of: ZooKeeper asks the list whether it contains null, which List.of refuses to answer
-			return Arrays.asList(new ACL(ZooDefs.Perms.ALL, user), new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+			// not List.of: ZooKeeper asks the list whether it contains null, which
+			// List.of refuses to answer
+			return Arrays.asList(new ACL(ZooDefs.Perms.ALL, user),
+					new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-1 is needed for ZooKeeper digest authentication", ex);
@@ -100,16 +105,17 @@ final class DepositNodes {
 	}
 
 	/**
-	 * The child created with a node the bank writes, and checked by every write of it: a node that
-	 * someone else deleted and created again has none, so no write can land on it.
+	 * The child created with a node the bank writes, and checked by every write of it: a
+	 * node that someone else deleted and created again has none, so no write can land on
+	 * it.
 	 */
 	static String markerOf(String path) {
 		return path + "/audited";
 	}
 
 	/**
-	 * Fails unless an audit entry's marker exists as the bank left it and was created with the
-	 * entry: an entry someone else deleted and created again is not written to.
+	 * Fails unless an audit entry's marker exists as the bank left it and was created
+	 * with the entry: an entry someone else deleted and created again is not written to.
 	 */
 	static void requireOwnEntry(OpResult.GetDataResult entry, OpResult marker, String path) {
 		OpResult.GetDataResult found = found(marker, markerOf(path));
@@ -123,13 +129,15 @@ final class DepositNodes {
 
 	/**
 	 * One node's data from a read: {@code null} if the node does not exist.
-	 * @throws DepositException when ZooKeeper refused to read it (for instance access control)
+	 * @throws DepositException when ZooKeeper refused to read it (for instance access
+	 * control)
 	 */
 	static OpResult.GetDataResult found(OpResult result, String path) {
 		if (result instanceof OpResult.GetDataResult data) {
 			return data;
 		}
-		int code = (result instanceof OpResult.ErrorResult error) ? error.getErr() : KeeperException.Code.SYSTEMERROR.intValue();
+		int code = (result instanceof OpResult.ErrorResult error) ? error.getErr()
+				: KeeperException.Code.SYSTEMERROR.intValue();
 		if (code == KeeperException.Code.NONODE.intValue()) {
 			return null;
 		}
@@ -137,26 +145,28 @@ final class DepositNodes {
 	}
 
 	/**
-	 * Fails unless the balance node is the one the audit started on: its marker exists, as the
-	 * bank left it (empty, never written), and was created by the same transaction that last
-	 * wrote the audit root (the audit's start, or the last rollover).
+	 * Fails unless the balance node is the one the audit started on: its marker exists,
+	 * as the bank left it (empty, never written), and was created by the same transaction
+	 * that last wrote the audit root (the audit's start, or the last rollover).
 	 * @param root the audit root's node figures
 	 */
 	void requireAudited(OpResult marker, Stat root) {
 		OpResult.GetDataResult found = found(marker, markerPath());
 		String why = (found == null) ? "it has no " + markerPath()
 				: (found.getStat().getVersion() != 0 || found.getStat().getDataLength() != 0)
-						? markerPath() + " was written to"
-						: (found.getStat().getCzxid() != root.getMzxid())
+						? markerPath() + " was written to" : (found.getStat().getCzxid() != root.getMzxid())
 								? markerPath() + " and the audit root were not written together" : null;
 		if (why != null) {
-			throw new DepositException(DepositException.Problem.DEPOSIT_REPLACED, this.depositPath
-					+ " is not the node the audit started on, or someone rewrote the audit (" + why
-					+ "); it is not written to until an operator starts a new audit");
+			throw new DepositException(DepositException.Problem.DEPOSIT_REPLACED,
+					this.depositPath + " is not the node the audit started on, or someone rewrote the audit (" + why
+							+ "); it is not written to until an operator starts a new audit");
 		}
 	}
 
-	/** Reads several nodes atomically; a missing node is an {@link OpResult.ErrorResult} in its place. */
+	/**
+	 * Reads several nodes atomically; a missing node is an {@link OpResult.ErrorResult}
+	 * in its place.
+	 */
 	List<OpResult> read(List<Op> reads) {
 		try {
 			return connected().multi(reads);
@@ -170,18 +180,22 @@ final class DepositNodes {
 		}
 	}
 
-	/** Sends one atomic write; every exception leaves it to the caller whether the write may have applied. */
+	/**
+	 * Sends one atomic write; every exception leaves it to the caller whether the write
+	 * may have applied.
+	 */
 	List<OpResult> write(List<Op> writes) throws KeeperException, InterruptedException {
 		return connected().multi(writes);
 	}
 
 	/**
-	 * Starts the audit, once per deposit: records the opening balance and its version in the audit
-	 * root, atomically with a check (or the creation) of the balance node, so no write can slip in
-	 * between. Losing the race to another customer is fine.
-	 * @param balance the read of the balance node, a missing node as {@link OpResult.ErrorResult}
-	 * @param marker the read of its marker: one left from an audit whose root was deleted (an
-	 * operator starting a new audit) is replaced by a new one
+	 * Starts the audit, once per deposit: records the opening balance and its version in
+	 * the audit root, atomically with a check (or the creation) of the balance node, so
+	 * no write can slip in between. Losing the race to another customer is fine.
+	 * @param balance the read of the balance node, a missing node as
+	 * {@link OpResult.ErrorResult}
+	 * @param marker the read of its marker: one left from an audit whose root was deleted
+	 * (an operator starting a new audit) is replaced by a new one
 	 */
 	void startAudit(OpResult balance, OpResult marker, BigDecimal openingBalance) {
 		List<Op> writes = new ArrayList<>(4);
@@ -195,7 +209,8 @@ final class DepositNodes {
 			if (existing.getStat().getVersion() == Snapshot.UNCONDITIONAL) {
 				throw atUnconditionalVersion(DepositException.Problem.CORRUPT_BALANCE, this.depositPath);
 			}
-			opening = AuditOpening.of(Money.parse(existing.getData(), this.depositPath), existing.getStat().getVersion());
+			opening = AuditOpening.of(Money.parse(existing.getData(), this.depositPath),
+					existing.getStat().getVersion());
 			writes.add(Op.check(this.depositPath, opening.openingVersion()));
 			if (oldMarker != null) {
 				writes.add(Op.delete(markerPath(), oldMarker.getStat().getVersion()));
@@ -205,7 +220,8 @@ final class DepositNodes {
 			opening = AuditOpening.of(openingBalance, 0);
 			writes.add(create(this.depositPath, Money.encode(openingBalance)));
 		}
-		// the marker and the root in one transaction: the marker's czxid is the root's mzxid
+		// the marker and the root in one transaction: the marker's czxid is the root's
+		// mzxid
 		writes.add(create(markerPath(), new byte[0]));
 		writes.add(create(this.auditPath, opening));
 		try {
@@ -218,8 +234,10 @@ final class DepositNodes {
 		}
 		catch (KeeperException.NoNodeException ex) {
 			if (existing == null) {
-				throw new DepositException(DepositException.Problem.DEPOSIT_MISSING, "the parent of " + this.depositPath
-						+ " does not exist; the bank does not create it (zkCli.sh create " + parent() + ")", ex);
+				throw new DepositException(DepositException.Problem.DEPOSIT_MISSING,
+						"the parent of " + this.depositPath
+								+ " does not exist; the bank does not create it (zkCli.sh create " + parent() + ")",
+						ex);
 			}
 			// the balance was deleted meanwhile: the caller reads again
 		}
@@ -236,9 +254,10 @@ final class DepositNodes {
 	}
 
 	/**
-	 * A node created by zkCli is open to all: from now on only the customers may change it. An
-	 * access list someone chose (anything that does not let everyone write) is left as it is, and
-	 * the list is set at the version read, so that one set meanwhile is not overwritten.
+	 * A node created by zkCli is open to all: from now on only the customers may change
+	 * it. An access list someone chose (anything that does not let everyone write) is
+	 * left as it is, and the list is set at the version read, so that one set meanwhile
+	 * is not overwritten.
 	 */
 	private void closeIfOpen() throws KeeperException, InterruptedException {
 		Stat stat = new Stat();
@@ -264,7 +283,9 @@ final class DepositNodes {
 		return (slash > 0) ? this.depositPath.substring(0, slash) : "/";
 	}
 
-	/** A node at version -1, which only someone other than the customers can leave there. */
+	/**
+	 * A node at version -1, which only someone other than the customers can leave there.
+	 */
 	static DepositException atUnconditionalVersion(DepositException.Problem problem, String path) {
 		return new DepositException(problem, path + " is at version -1, where ZooKeeper takes a versioned write for an "
 				+ "unconditional one; it is not written to until an operator recreates it");
@@ -278,9 +299,8 @@ final class DepositNodes {
 	}
 
 	static DepositException failure(KeeperException ex) {
-		return isConnectionProblem(ex) ? unavailable(ex)
-				: new DepositException(DepositException.Problem.REFUSED,
-						"ZooKeeper refused the request: " + ex.getMessage(), ex);
+		return isConnectionProblem(ex) ? unavailable(ex) : new DepositException(DepositException.Problem.REFUSED,
+				"ZooKeeper refused the request: " + ex.getMessage(), ex);
 	}
 
 	private ZooKeeper connected() {

@@ -15,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * Where the shared deposit lives.
  *
  * @param path the balance node; its audit nodes live under {@code <path>_audit}
- * @param openingBalance the balance written when the node does not exist and was never audited
+ * @param openingBalance the balance written when the node does not exist and was never
+ * audited
  */
 @ConfigurationProperties("bank.deposit")
 @Validated

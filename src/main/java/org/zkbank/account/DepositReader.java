@@ -7,13 +7,16 @@ import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 
 /**
- * Reads what one customer must hold to commit: the balance, the audit root and the customer's
- * audit entry, with the markers that tie them together, in one atomic round trip. Remembers what
- * the last read met.
+ * Reads what one customer must hold to commit: the balance, the audit root and the
+ * customer's audit entry, with the markers that tie them together, in one atomic round
+ * trip. Remembers what the last read met.
  */
 final class DepositReader {
 
-	/** Reads that may find the audit not started (customers racing to start it) before that is a problem. */
+	/**
+	 * Reads that may find the audit not started (customers racing to start it) before
+	 * that is a problem.
+	 */
 	private static final int AUDIT_START_ROUNDS = 10;
 
 	private final DepositNodes nodes;
@@ -46,7 +49,10 @@ final class DepositReader {
 		return this.nodes.customerPath(this.customer);
 	}
 
-	/** What the last read met, or a defect met since; {@code null} if the last read succeeded. */
+	/**
+	 * What the last read met, or a defect met since; {@code null} if the last read
+	 * succeeded.
+	 */
 	DepositException problem() {
 		return this.problem;
 	}
@@ -57,9 +63,10 @@ final class DepositReader {
 	}
 
 	/**
-	 * Reads a snapshot. Starts the audit (and creates the balance node with the opening balance)
-	 * when the deposit was never audited.
-	 * @throws DepositException when ZooKeeper is unavailable or the deposit is missing or corrupt
+	 * Reads a snapshot. Starts the audit (and creates the balance node with the opening
+	 * balance) when the deposit was never audited.
+	 * @throws DepositException when ZooKeeper is unavailable or the deposit is missing or
+	 * corrupt
 	 */
 	Snapshot read() {
 		try {
@@ -102,8 +109,10 @@ final class DepositReader {
 						this.nodes.depositPath());
 			}
 			if (root.getStat().getVersion() < 0) {
-				// one rollover writes the root once: only someone else can have taken it this far
-				throw DepositNodes.atUnconditionalVersion(DepositException.Problem.CORRUPT_AUDIT, this.nodes.auditPath());
+				// one rollover writes the root once: only someone else can have taken it
+				// this far
+				throw DepositNodes.atUnconditionalVersion(DepositException.Problem.CORRUPT_AUDIT,
+						this.nodes.auditPath());
 			}
 			BigDecimal amount = Money.parse(balance.getData(), this.nodes.depositPath());
 			Snapshot.AuditRoot auditRoot = new Snapshot.AuditRoot(opening, root.getStat().getVersion(),

@@ -4,8 +4,9 @@ import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
- * One intended operation: deposit or withdraw an exact, positive amount. The same operation is
- * retried after a conflict until it commits, is rejected or fails; it is never re-drawn.
+ * One intended operation: deposit or withdraw an exact, positive amount. The same
+ * operation is retried after a conflict until it commits, is rejected or fails; it is
+ * never re-drawn.
  */
 public record Operation(OperationType type, BigDecimal amount) {
 
@@ -24,7 +25,9 @@ public record Operation(OperationType type, BigDecimal amount) {
 		return new Operation(OperationType.WITHDRAW, amount);
 	}
 
-	/** Whether this operation can apply to the given balance without taking it below zero. */
+	/**
+	 * Whether this operation can apply to the given balance without taking it below zero.
+	 */
 	boolean fits(BigDecimal balance) {
 		return this.type == OperationType.DEPOSIT || this.amount.compareTo(balance) <= 0;
 	}

@@ -6,16 +6,19 @@ public enum Outcome {
 	/** Applied once. */
 	COMMITTED("committed"),
 
-	/** Not applied: it would take the balance below zero or beyond what the deposit stores. */
+	/**
+	 * Not applied: it would take the balance below zero or beyond what the deposit
+	 * stores.
+	 */
 	REJECTED("rejected"),
 
 	/** Certainly not applied. */
 	FAILED("failed"),
 
 	/**
-	 * Applied once or not at all: its reply was lost and this instance could not settle which
-	 * (stopped, timed out or forgotten). Never sent again; the audit explains the balance either
-	 * way.
+	 * Applied once or not at all: its reply was lost and this instance could not settle
+	 * which (stopped, timed out or forgotten). Never sent again; the audit explains the
+	 * balance either way.
 	 */
 	UNKNOWN("unknown");
 

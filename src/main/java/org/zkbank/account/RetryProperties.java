@@ -11,16 +11,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How one operation waits between its attempts. After a conflict it waits for a quiet balance
- * (a few of its own round trips; see {@link DepositAccount}); after any other failed write it
- * backs off exponentially with full jitter.
+ * How one operation waits between its attempts. After a conflict it waits for a quiet
+ * balance (a few of its own round trips; see {@link DepositAccount}); after any other
+ * failed write it backs off exponentially with full jitter.
  *
  * @param initialBackoff the longest pause after the first failed write
- * @param maxBackoff the longest pause after any failed write, and between reads while ZooKeeper
- * is unavailable
- * @param operationTimeout how long one operation may keep losing races or wait out an unavailable
- * ZooKeeper before it fails; an operation whose write result was lost and is still unresolved
- * then ends unknown (applied once or not at all, never sent again)
+ * @param maxBackoff the longest pause after any failed write, and between reads while
+ * ZooKeeper is unavailable
+ * @param operationTimeout how long one operation may keep losing races or wait out an
+ * unavailable ZooKeeper before it fails; an operation whose write result was lost and is
+ * still unresolved then ends unknown (applied once or not at all, never sent again)
  */
 @ConfigurationProperties("bank.retry")
 @Validated

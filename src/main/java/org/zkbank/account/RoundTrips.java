@@ -4,17 +4,17 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A moving average of one customer instance's round trips to ZooKeeper: the unit in which it
- * waits for others, so that its waits fit the server it talks to.
+ * A moving average of one customer instance's round trips to ZooKeeper: the unit in which
+ * it waits for others, so that its waits fit the server it talks to.
  */
 final class RoundTrips {
 
 	private volatile long nanos = Duration.ofMillis(1).toNanos();
 
 	/**
-	 * Learns from one round trip. A stalled one (a pause of the collector, a reconnect) counts as
-	 * at most four times the estimate, so that one outlier does not stretch every wait. Reads from
-	 * several devices may race here, which an estimate can bear.
+	 * Learns from one round trip. A stalled one (a pause of the collector, a reconnect)
+	 * counts as at most four times the estimate, so that one outlier does not stretch
+	 * every wait. Reads from several devices may race here, which an estimate can bear.
 	 */
 	void record(long sentNanos) {
 		long sample = Math.min(System.nanoTime() - sentNanos, 4 * this.nanos);
@@ -26,7 +26,10 @@ final class RoundTrips {
 		return this.nanos * count;
 	}
 
-	/** About the given number of round trips, drawn at random so that waiting customers fall out of step. */
+	/**
+	 * About the given number of round trips, drawn at random so that waiting customers
+	 * fall out of step.
+	 */
 	Duration jittered(int count) {
 		long mean = nanos(count);
 		return Duration.ofNanos(mean / 2 + ThreadLocalRandom.current().nextLong(mean + 1));

@@ -5,8 +5,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tells customers to stop. Pauses end early on stop; ZooKeeper calls are never interrupted, so
- * an operation in flight ends committed or not applied, never half-known.
+ * Tells customers to stop. Pauses end early on stop; ZooKeeper calls are never
+ * interrupted, so an operation in flight ends committed or not applied, never half-known.
  */
 public final class StopSignal {
 

@@ -3,23 +3,27 @@ package org.zkbank.account;
 import java.time.Duration;
 
 /**
- * When a customer instance writes, so that no customer starves and conflicts stay few when
- * customers commit without pauses. Only a policy on timing: any commit may still write at any
- * time, and its versioned write decides.
+ * When a customer instance writes, so that no customer starves and conflicts stay few
+ * when customers commit without pauses. Only a policy on timing: any commit may still
+ * write at any time, and its versioned write decides.
  * <p>
- * A customer that lost a race listens before it talks: it waits until the balance has not changed
- * for a few of its round trips before it writes again. A customer that made the last writes in a
- * row, from its own last commit, takes turns: after a turn of {@value #SHORTEST_TURN} commits it
- * holds back for a few round trips and then writes only on a quiet balance. If somebody committed
- * meanwhile, its turns stay short; if nobody did, they double (up to {@value #LONGEST_TURN}), so
- * that a customer alone loses almost nothing. Turns and waits grow with the number of customer
- * names in the audit (one step per {@value #CUSTOMERS_PER_SCALE}), so that many waiting
- * customers do not keep the server busy with their reads. Commits of one instance do not overlap,
- * so its state needs no locking.
+ * A customer that lost a race listens before it talks: it waits until the balance has not
+ * changed for a few of its round trips before it writes again. A customer that made the
+ * last writes in a row, from its own last commit, takes turns: after a turn of
+ * {@value #SHORTEST_TURN} commits it holds back for a few round trips and then writes
+ * only on a quiet balance. If somebody committed meanwhile, its turns stay short; if
+ * nobody did, they double (up to {@value #LONGEST_TURN}), so that a customer alone loses
+ * almost nothing. Turns and waits grow with the number of customer names in the audit
+ * (one step per {@value #CUSTOMERS_PER_SCALE}), so that many waiting customers do not
+ * keep the server busy with their reads. Commits of one instance do not overlap, so its
+ * state needs no locking.
  */
 final class TurnTaking {
 
-	/** The commits a customer makes in a row before it holds back, when others want to commit too. */
+	/**
+	 * The commits a customer makes in a row before it holds back, when others want to
+	 * commit too.
+	 */
 	static final int SHORTEST_TURN = 64;
 
 	static final int LONGEST_TURN = 4096;
@@ -27,7 +31,10 @@ final class TurnTaking {
 	/** How long a customer holds back at the end of its turn, in its round trips. */
 	private static final int HOLD_BACK_ROUND_TRIPS = 14;
 
-	/** How long the balance must stay unchanged before a customer that lost a race writes again. */
+	/**
+	 * How long the balance must stay unchanged before a customer that lost a race writes
+	 * again.
+	 */
 	private static final int QUIET_ROUND_TRIPS = 4;
 
 	private static final int CUSTOMERS_PER_SCALE = 8;
@@ -50,8 +57,8 @@ final class TurnTaking {
 	}
 
 	/**
-	 * Whether the commit about to start from the given snapshot ends this instance's turn: then it
-	 * holds back ({@link #holdBack}) and writes only on a quiet balance.
+	 * Whether the commit about to start from the given snapshot ends this instance's
+	 * turn: then it holds back ({@link #holdBack}) and writes only on a quiet balance.
 	 * @param basis the snapshot the commit starts from, {@code null} if none
 	 */
 	boolean turnOver(Snapshot basis) {
@@ -64,12 +71,18 @@ final class TurnTaking {
 		return true;
 	}
 
-	/** How long to hold back at the end of a turn, so that a customer that came meanwhile has the turn. */
+	/**
+	 * How long to hold back at the end of a turn, so that a customer that came meanwhile
+	 * has the turn.
+	 */
 	Duration holdBack(Snapshot basis) {
 		return Duration.ofNanos(this.roundTrips.nanos(HOLD_BACK_ROUND_TRIPS * scale(basis)));
 	}
 
-	/** How long to wait before reading again, to learn whether the balance has become quiet. */
+	/**
+	 * How long to wait before reading again, to learn whether the balance has become
+	 * quiet.
+	 */
 	Duration quietWait(Snapshot current) {
 		return this.roundTrips.jittered(QUIET_ROUND_TRIPS * scale(current));
 	}

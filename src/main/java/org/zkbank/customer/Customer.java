@@ -29,10 +29,11 @@ import org.zkbank.observability.BankMetrics;
 import org.zkbank.observability.CustomerMeters;
 
 /**
- * One simulated customer: waits, reads the balance, thinks, then deposits or withdraws a random
- * amount, and logs one line per operation. With {@code bank.customers.pace.concurrency} above 1 it does so
- * from that many devices (threads) at once, whose waiting operations share commits
- * ({@link GroupCommit}). All ZooKeeper work is the {@link DepositAccount}'s.
+ * One simulated customer: waits, reads the balance, thinks, then deposits or withdraws a
+ * random amount, and logs one line per operation. With
+ * {@code bank.customers.pace.concurrency} above 1 it does so from that many devices
+ * (threads) at once, whose waiting operations share commits ({@link GroupCommit}). All
+ * ZooKeeper work is the {@link DepositAccount}'s.
  */
 final class Customer {
 
@@ -52,7 +53,9 @@ final class Customer {
 
 	private final GroupCommit commits;
 
-	/** What the customer knows; after its own commit with no wait since, it needs no read. */
+	/**
+	 * What the customer knows; after its own commit with no wait since, it needs no read.
+	 */
 	private volatile Snapshot view;
 
 	/** The problem last logged, to log each one once. */
@@ -76,13 +79,14 @@ final class Customer {
 	}
 
 	/**
-	 * The customer {@code name} on the given session: its own {@link DepositAccount}, its meters,
-	 * and {@code bank.retry.max-backoff} between tries while the deposit cannot be used.
+	 * The customer {@code name} on the given session: its own {@link DepositAccount}, its
+	 * meters, and {@code bank.retry.max-backoff} between tries while the deposit cannot
+	 * be used.
 	 */
 	static Customer of(CuratorFramework client, String name, DepositSettings settings, CustomerProperties properties,
 			BankMetrics metrics, StopSignal stop) {
-		return new Customer(new DepositAccount(client, settings, name, stop), properties, metrics.forCustomer(name), stop,
-				settings.retry().maxBackoff());
+		return new Customer(new DepositAccount(client, settings, name, stop), properties, metrics.forCustomer(name),
+				stop, settings.retry().maxBackoff());
 	}
 
 	String name() {
@@ -97,8 +101,8 @@ final class Customer {
 	}
 
 	/**
-	 * Operates from each device until stopped. A deposit it cannot use is waited out, and an
-	 * unexpected error is reported and paused on: nothing but a stop ends a device.
+	 * Operates from each device until stopped. A deposit it cannot use is waited out, and
+	 * an unexpected error is reported and paused on: nothing but a stop ends a device.
 	 */
 	void run() {
 		List<Thread> devices = new ArrayList<>();
@@ -151,8 +155,8 @@ final class Customer {
 	}
 
 	/**
-	 * One operation: read (unless its own last commit is still fresh), think, choose, commit.
-	 * Devices may call it at once.
+	 * One operation: read (unless its own last commit is still fresh), think, choose,
+	 * commit. Devices may call it at once.
 	 * @return how it ended, or {@code null} if stopped while thinking (nothing was sent)
 	 * @throws DepositException when the balance cannot be read
 	 */
@@ -170,10 +174,14 @@ final class Customer {
 		return this.commits.commit(choose(seen.balance()), seen);
 	}
 
-	/** Reports a defect: logged with its stack once while it repeats, counted each time, shown in health. */
+	/**
+	 * Reports a defect: logged with its stack once while it repeats, counted each time,
+	 * shown in health.
+	 */
 	private void unexpected(RuntimeException ex) {
 		DepositException previous = this.internal;
-		DepositException current = new DepositException(DepositException.Problem.INTERNAL, "unexpected error: " + ex, ex);
+		DepositException current = new DepositException(DepositException.Problem.INTERNAL, "unexpected error: " + ex,
+				ex);
 		if (previous == null || !previous.getMessage().equals(current.getMessage())) {
 			log.error("{}: unexpected error, going on after {}", name(), this.problemWait, ex);
 		}
@@ -191,17 +199,24 @@ final class Customer {
 		}
 	}
 
-	/** A deposit of up to the largest deposit, or a withdrawal of up to the balance, in cents. */
+	/**
+	 * A deposit of up to the largest deposit, or a withdrawal of up to the balance, in
+	 * cents.
+	 */
 	private Operation choose(BigDecimal balance) {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		BigInteger availableCents = balance.setScale(2, RoundingMode.DOWN).unscaledValue();
 		if (availableCents.signum() > 0 && random.nextBoolean()) {
 			return Operation.withdraw(new BigDecimal(centsUpTo(availableCents, random), 2));
 		}
-		return Operation.deposit(new BigDecimal(centsUpTo(this.maxDeposit.movePointRight(2).toBigInteger(), random), 2));
+		return Operation
+			.deposit(new BigDecimal(centsUpTo(this.maxDeposit.movePointRight(2).toBigInteger(), random), 2));
 	}
 
-	/** From 1 to the given number of cents, whatever its size (a balance may have 30 digits). */
+	/**
+	 * From 1 to the given number of cents, whatever its size (a balance may have 30
+	 * digits).
+	 */
 	private static BigInteger centsUpTo(BigInteger cents, Random random) {
 		return new BigInteger(cents.bitLength() + 16, random).mod(cents).add(BigInteger.ONE);
 	}
@@ -211,7 +226,8 @@ final class Customer {
 		OperationResult result = receipt.operation();
 		boolean settled = result.committed() || result.outcome() == Outcome.REJECTED;
 		if (settled ? !log.isInfoEnabled() : !log.isWarnEnabled()) {
-			return; // the line costs more than a commit's bookkeeping: build it only to print it
+			return; // the line costs more than a commit's bookkeeping: build it only to
+					// print it
 		}
 		CommitStats stats = receipt.commit().stats();
 		String figures = "(version %d, attempts %d, conflicts %d%s)".formatted(receipt.commit().version(),
@@ -220,14 +236,17 @@ final class Customer {
 			case COMMITTED -> log.info("{} {} committed: balance {} -> {} {}", name(), result.operation(),
 					Money.format(result.balanceBefore()), Money.format(result.balanceAfter()), figures);
 			case REJECTED -> log.info("{} {} rejected, {} {}", name(), result.operation(), result.reason(), figures);
-			case FAILED -> log.warn("{} {} failed, not applied: {} {}", name(), result.operation(), result.reason(),
-					figures);
+			case FAILED ->
+				log.warn("{} {} failed, not applied: {} {}", name(), result.operation(), result.reason(), figures);
 			case UNKNOWN -> log.warn("{} {} outcome unknown: {}; applied once or not at all, never sent again {}",
 					name(), result.operation(), result.reason(), figures);
 		}
 	}
 
-	/** Logs a problem once when it starts and once when it ends, and counts each occurrence. */
+	/**
+	 * Logs a problem once when it starts and once when it ends, and counts each
+	 * occurrence.
+	 */
 	private synchronized void reportProblem(DepositException current) {
 		DepositException previous = this.reported;
 		this.reported = current;

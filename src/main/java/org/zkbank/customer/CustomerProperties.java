@@ -29,10 +29,11 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("bank.customers")
 @Validated
-public record CustomerProperties(
-		@DefaultValue({ "Alice", "Bob", "Chuck" }) @NotEmpty List<@NotNull @Pattern(regexp = "[A-Za-z0-9_-]{1,64}",
+public record CustomerProperties(@DefaultValue( {
+		"Alice", "Bob",
+		"Chuck" }) @NotEmpty List<@NotNull @Pattern(regexp = "[A-Za-z0-9_-]{1,64}",
 				message = "must be 1 to 64 letters, digits, '_' or '-'") String> names,
-		@DefaultValue @Valid Pace pace, @DefaultValue @Valid Amounts amounts) {
+		@DefaultValue @Valid Pace pace, @DefaultValue @Valid Amounts amounts){
 
 	@AssertTrue(message = "bank.customers.names must not name a customer twice")
 	boolean isEachCustomerOnce() {
@@ -46,8 +47,8 @@ public record CustomerProperties(
 	 * @param intervalMax the longest wait before an operation
 	 * @param thinkMin the shortest time between reading the balance and committing
 	 * @param thinkMax the longest time between reading the balance and committing
-	 * @param concurrency operations the customer runs at once, as from that many devices; those
-	 * waiting at the same time are committed together (group commit)
+	 * @param concurrency operations the customer runs at once, as from that many devices;
+	 * those waiting at the same time are committed together (group commit)
 	 */
 	public record Pace(@DefaultValue("1s") @NotNull @DurationMin(millis = 0) Duration intervalMin,
 			@DefaultValue("15s") @NotNull @DurationMin(millis = 0) Duration intervalMax,
@@ -55,9 +56,11 @@ public record CustomerProperties(
 			@DefaultValue("4s") @NotNull @DurationMin(millis = 0) Duration thinkMax,
 			@DefaultValue("1") @Min(1) @Max(1024) int concurrency) {
 
-		@AssertTrue(message = "bank.customers.pace.interval-min must not be longer than bank.customers.pace.interval-max")
+		@AssertTrue(
+				message = "bank.customers.pace.interval-min must not be longer than bank.customers.pace.interval-max")
 		boolean isIntervalMinWithinMax() {
-			return this.intervalMin == null || this.intervalMax == null || this.intervalMin.compareTo(this.intervalMax) <= 0;
+			return this.intervalMin == null || this.intervalMax == null
+					|| this.intervalMin.compareTo(this.intervalMax) <= 0;
 		}
 
 		@AssertTrue(message = "bank.customers.pace.think-min must not be longer than bank.customers.pace.think-max")
@@ -68,8 +71,8 @@ public record CustomerProperties(
 	}
 
 	/**
-	 * @param maxDeposit the largest deposit; deposits are drawn from 0.01 to this, withdrawals
-	 * from 0.01 to the balance read
+	 * @param maxDeposit the largest deposit; deposits are drawn from 0.01 to this,
+	 * withdrawals from 0.01 to the balance read
 	 */
 	public record Amounts(@DefaultValue("1000.00") @NotNull @DecimalMin("0.01") @Digits(integer = 15,
 			fraction = 2) BigDecimal maxDeposit) {

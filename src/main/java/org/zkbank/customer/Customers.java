@@ -19,9 +19,9 @@ import org.zkbank.observability.BankMetrics;
 import org.zkbank.zookeeper.ZooKeeperSessions;
 
 /**
- * Runs each customer of {@code bank.customers.names} on a thread of its own, with its own ZooKeeper
- * session. Stopping (for instance on SIGTERM) ends pauses at once and lets each operation in
- * flight finish: committed or not applied.
+ * Runs each customer of {@code bank.customers.names} on a thread of its own, with its own
+ * ZooKeeper session. Stopping (for instance on SIGTERM) ends pauses at once and lets each
+ * operation in flight finish: committed or not applied.
  */
 final class Customers implements SmartLifecycle {
 
@@ -112,8 +112,9 @@ final class Customers implements SmartLifecycle {
 	}
 
 	/**
-	 * Opens the customer's session, trying again until it works or the customers stop: the first
-	 * customer uses the application's session, every other one a session of its own.
+	 * Opens the customer's session, trying again until it works or the customers stop:
+	 * the first customer uses the application's session, every other one a session of its
+	 * own.
 	 */
 	private CuratorFramework open(int index, String name) {
 		boolean logged = false;

@@ -9,8 +9,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.zkbank.account.DepositException;
 
 /**
- * Health component {@code bank}: down while any customer cannot use the deposit (ZooKeeper
- * unreachable, balance corrupt or missing), with each customer's state as details.
+ * Health component {@code bank}: down while any customer cannot use the deposit
+ * (ZooKeeper unreachable, balance corrupt or missing), with each customer's state as
+ * details.
  */
 final class CustomersHealthIndicator extends AbstractHealthIndicator {
 

@@ -16,11 +16,12 @@ import org.zkbank.account.Operation;
 import org.zkbank.account.Snapshot;
 
 /**
- * Lets the operations a customer runs at once share commits. A device that submits an operation
- * and finds no commit in flight commits every operation waiting, in the order they came, with one
- * {@link DepositAccount#commit(List, Snapshot)}; the devices whose operations it took wait for
- * their results. Operations that arrive meanwhile wait for the next commit, which one of their
- * devices makes. With one device this is a plain commit.
+ * Lets the operations a customer runs at once share commits. A device that submits an
+ * operation and finds no commit in flight commits every operation waiting, in the order
+ * they came, with one {@link DepositAccount#commit(List, Snapshot)}; the devices whose
+ * operations it took wait for their results. Operations that arrive meanwhile wait for
+ * the next commit, which one of their devices makes. With one device this is a plain
+ * commit.
  */
 final class GroupCommit {
 
@@ -32,7 +33,9 @@ final class GroupCommit {
 
 	private final Queue<Submitted> waiting = new ConcurrentLinkedQueue<>();
 
-	/** @param committed told the result of each commit, in order, before its devices are */
+	/**
+	 * @param committed told the result of each commit, in order, before its devices are
+	 */
 	GroupCommit(DepositAccount account, Consumer<CommitResult> committed) {
 		this.account = account;
 		this.committed = committed;
@@ -46,12 +49,14 @@ final class GroupCommit {
 			if (this.committing.tryLock()) {
 				try {
 					if (!mine.done()) {
-						commitWaiting(); // mine is among them: only the holder of the lock takes any
+						commitWaiting(); // mine is among them: only the holder of the
+											// lock takes any
 					}
 				}
 				finally {
 					this.committing.unlock();
-					// an operation that came after the last take has a device parked below: wake it to
+					// an operation that came after the last take has a device parked
+					// below: wake it to
 					// commit, also when this commit ended in an error
 					Submitted next = this.waiting.peek();
 					if (next != null) {
@@ -85,7 +90,8 @@ final class GroupCommit {
 			}
 		}
 		catch (RuntimeException | Error ex) {
-			batch.forEach((submitted) -> submitted.failure = ex); // a defect: every device learns of it
+			batch.forEach((submitted) -> submitted.failure = ex); // a defect: every
+																	// device learns of it
 			throw ex;
 		}
 		finally {
@@ -93,7 +99,10 @@ final class GroupCommit {
 		}
 	}
 
-	/** One operation waiting for its commit, and the device (thread) waiting for its result. */
+	/**
+	 * One operation waiting for its commit, and the device (thread) waiting for its
+	 * result.
+	 */
 	private static final class Submitted {
 
 		private final Operation operation;

@@ -18,18 +18,19 @@ import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositException;
 
 /**
- * The one watch of this instance on the deposit. A ZooKeeper watch on the balance node tells of
- * the next write, audited commit or foreign; then one thread audits the deposit
- * ({@link DepositAudit}: one consistent read of the balance and every audit entry), hands the
- * result to the {@link Ledger} and sets the watch again. At most one audit runs every
- * {@code bank.live.audit-interval}, and the watch fires at most once per audit, so neither the
- * reads nor the notifications follow the commit rate or the number of pages open. A write that
- * lands between the audit and the new watch is seen by the version the watch is set at.
- * Read-only.
+ * The one watch of this instance on the deposit. A ZooKeeper watch on the balance node
+ * tells of the next write, audited commit or foreign; then one thread audits the deposit
+ * ({@link DepositAudit}: one consistent read of the balance and every audit entry), hands
+ * the result to the {@link Ledger} and sets the watch again. At most one audit runs every
+ * {@code bank.live.audit-interval}, and the watch fires at most once per audit, so
+ * neither the reads nor the notifications follow the commit rate or the number of pages
+ * open. A write that lands between the audit and the new watch is seen by the version the
+ * watch is set at. Read-only.
  * <p>
- * Curator's {@code CuratorCache} was the first choice and was measured: it reads each changed
- * node once per change, two reads per commit, which cost 3 customers 23-42 % of their throughput
- * in a first measurement on 2 cores. A persistent watch still sent one notification per commit.
+ * Curator's {@code CuratorCache} was the first choice and was measured: it reads each
+ * changed node once per change, two reads per commit, which cost 3 customers 23-42 % of
+ * their throughput in a first measurement on 2 cores. A persistent watch still sent one
+ * notification per commit.
  */
 final class BankWatch implements SmartLifecycle, ConnectionStateListener, Watcher {
 
@@ -67,7 +68,10 @@ final class BankWatch implements SmartLifecycle, ConnectionStateListener, Watche
 		return this.client.getZookeeperClient().isConnected();
 	}
 
-	/** The last connection state Curator reported: CONNECTED, SUSPENDED, LOST, RECONNECTED, or CONNECTING before any. */
+	/**
+	 * The last connection state Curator reported: CONNECTED, SUSPENDED, LOST,
+	 * RECONNECTED, or CONNECTING before any.
+	 */
 	String connection() {
 		return this.connection;
 	}
@@ -83,7 +87,8 @@ final class BankWatch implements SmartLifecycle, ConnectionStateListener, Watche
 	public void stateChanged(CuratorFramework client, ConnectionState state) {
 		this.connection = state.name();
 		if (state.isConnected()) {
-			this.changed.release(); // audit, and watch again: a new session after an expiry has no watch
+			this.changed.release(); // audit, and watch again: a new session after an
+									// expiry has no watch
 		}
 	}
 
@@ -112,7 +117,10 @@ final class BankWatch implements SmartLifecycle, ConnectionStateListener, Watche
 		return this.running;
 	}
 
-	/** Watches the balance node for its next change; signals at once if it moved since the audit. */
+	/**
+	 * Watches the balance node for its next change; signals at once if it moved since the
+	 * audit.
+	 */
 	private void watch(int auditedVersion) {
 		try {
 			Stat stat = this.client.checkExists().usingWatcher(this).forPath(this.depositPath);

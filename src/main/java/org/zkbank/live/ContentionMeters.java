@@ -8,8 +8,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Reads this instance's customers' meters: {@code bank.conflicts}, {@code bank.retries} and
- * {@code bank.operations} by every {@code outcome} tag it carries, summed over operation types.
+ * Reads this instance's customers' meters: {@code bank.conflicts}, {@code bank.retries}
+ * and {@code bank.operations} by every {@code outcome} tag it carries, summed over
+ * operation types.
  */
 final class ContentionMeters {
 

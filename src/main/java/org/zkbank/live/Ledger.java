@@ -15,13 +15,14 @@ import org.zkbank.account.AuditReport.CustomerAudit;
 import org.zkbank.account.Money;
 
 /**
- * The deposit's recent history, built from successive audits: each is one consistent snapshot
- * of the balance, its version and every customer's audit entry. Between two of them, the
- * version moved by as many writes as there were commits plus unexplained writes, and each
- * customer's entry moved by what that customer committed. When the version moved by one, that
- * one write is known exactly: whose commit it was and what it moved (the operations of a group
- * commit included), or that no audited commit explains it. When commits come faster than the
- * audits, the versions in between are summed up per customer. Thread-safe.
+ * The deposit's recent history, built from successive audits: each is one consistent
+ * snapshot of the balance, its version and every customer's audit entry. Between two of
+ * them, the version moved by as many writes as there were commits plus unexplained
+ * writes, and each customer's entry moved by what that customer committed. When the
+ * version moved by one, that one write is known exactly: whose commit it was and what it
+ * moved (the operations of a group commit included), or that no audited commit explains
+ * it. When commits come faster than the audits, the versions in between are summed up per
+ * customer. Thread-safe.
  */
 final class Ledger {
 
@@ -30,11 +31,19 @@ final class Ledger {
 
 		/** The balance the audit started from. */
 		OPENING,
-		/** Audited commits of the point's customer (one when the version moved by one). */
+		/**
+		 * Audited commits of the point's customer (one when the version moved by one).
+		 */
 		COMMIT,
-		/** A write that no audited commit explains, such as {@code zkCli.sh set}, among the writes up to this version. */
+		/**
+		 * A write that no audited commit explains, such as {@code zkCli.sh set}, among
+		 * the writes up to this version.
+		 */
 		UNEXPLAINED,
-		/** Before this instance watched, or audited commits of several customers since the last point. */
+		/**
+		 * Before this instance watched, or audited commits of several customers since the
+		 * last point.
+		 */
 		UNATTRIBUTED
 
 	}
@@ -60,7 +69,9 @@ final class Ledger {
 		this.feedSize = feedSize;
 	}
 
-	/** Counts every change, so that a publisher can tell whether there is anything new. */
+	/**
+	 * Counts every change, so that a publisher can tell whether there is anything new.
+	 */
 	synchronized long sequence() {
 		return this.sequence;
 	}
@@ -76,7 +87,8 @@ final class Ledger {
 			return;
 		}
 		if (last == null || report.version() < last.version()) {
-			// the first audit of this instance, or the node was deleted and created again: a new history
+			// the first audit of this instance, or the node was deleted and created
+			// again: a new history
 			this.points.clear();
 			if (report.openingVersion() < report.version()) {
 				add(new LiveState.Point(report.openingVersion(), Money.format(report.openingBalance()), null,
@@ -97,8 +109,9 @@ final class Ledger {
 	}
 
 	synchronized LiveState.Deposit snapshot() {
-		LiveState.Opening opening = (this.report != null) ? new LiveState.Opening(this.report.openingVersion(),
-				Money.format(this.report.openingBalance())) : null;
+		LiveState.Opening opening = (this.report != null)
+				? new LiveState.Opening(this.report.openingVersion(), Money.format(this.report.openingBalance()))
+				: null;
 		List<LiveState.Commit> newestFirst = new ArrayList<>(this.feed);
 		Collections.reverse(newestFirst);
 		return new LiveState.Deposit(opening, List.copyOf(this.points), newestFirst, List.copyOf(this.customers),
@@ -115,8 +128,10 @@ final class Ledger {
 			CustomerAudit after = entry.getValue();
 			long count = after.commits() - ((before != null) ? before.commits() : 0);
 			if (count > 0) {
-				BigDecimal deposited = after.deposited().subtract((before != null) ? before.deposited() : BigDecimal.ZERO);
-				BigDecimal withdrawn = after.withdrawn().subtract((before != null) ? before.withdrawn() : BigDecimal.ZERO);
+				BigDecimal deposited = after.deposited()
+					.subtract((before != null) ? before.deposited() : BigDecimal.ZERO);
+				BigDecimal withdrawn = after.withdrawn()
+					.subtract((before != null) ? before.withdrawn() : BigDecimal.ZERO);
 				commits.add(new LiveState.Commit(from, now.version(), entry.getKey(), Kind.COMMIT,
 						Money.format(deposited.subtract(withdrawn)), Money.format(deposited), Money.format(withdrawn),
 						after.operations() - ((before != null) ? before.operations() : 0), count, balance));

@@ -10,8 +10,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * The live page and its event stream, the only endpoints of the package; both read-only.
- * {@code GET /} is the page; {@code GET /live/events} is a {@code text/event-stream} of events
- * named {@code bank}, each holding the whole {@link LiveState} as JSON.
+ * {@code GET /} is the page; {@code GET /live/events} is a {@code text/event-stream} of
+ * events named {@code bank}, each holding the whole {@link LiveState} as JSON.
  */
 @Controller
 class LiveController {

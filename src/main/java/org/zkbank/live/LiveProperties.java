@@ -14,16 +14,17 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The live page at {@code /}.
  *
- * @param pushInterval the shortest time between two updates sent to one page: updates that come
- * faster are merged into the next one
+ * @param pushInterval the shortest time between two updates sent to one page: updates
+ * that come faster are merged into the next one
  * @param auditInterval the shortest time between two audits ({@code DepositAudit}, one
- * consistent ZooKeeper read) that changes of the balance node trigger, whatever the commit rate
- * and the number of pages
+ * consistent ZooKeeper read) that changes of the balance node trigger, whatever the
+ * commit rate and the number of pages
  * @param history balance versions the chart keeps
  * @param feed commits the feed keeps
- * @param maxViewers open pages at once; more are answered 503. Each costs at most one pending
- * update and one sending thread, however slow its browser
- * @param streamTimeout how long one event stream stays open; the browser then reconnects by itself
+ * @param maxViewers open pages at once; more are answered 503. Each costs at most one
+ * pending update and one sending thread, however slow its browser
+ * @param streamTimeout how long one event stream stays open; the browser then reconnects
+ * by itself
  */
 @ConfigurationProperties("bank.live")
 @Validated

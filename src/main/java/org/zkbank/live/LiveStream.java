@@ -22,13 +22,13 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-
 /**
  * Publishes the live state to every open page. One thread ticks every
- * {@code bank.live.push-interval}: when the ledger, the meters or the connection changed, it
- * builds the state once and hands it to each page; it never reads ZooKeeper. A page keeps only the newest
- * state not yet sent, and at most one thread sends to it, so a slow or vanished browser costs one
- * pending update and one blocked thread, never a growing queue.
+ * {@code bank.live.push-interval}: when the ledger, the meters or the connection changed,
+ * it builds the state once and hands it to each page; it never reads ZooKeeper. A page
+ * keeps only the newest state not yet sent, and at most one thread sends to it, so a slow
+ * or vanished browser costs one pending update and one blocked thread, never a growing
+ * queue.
  */
 final class LiveStream implements SmartLifecycle {
 
@@ -149,7 +149,10 @@ final class LiveStream implements SmartLifecycle {
 				this.meters.snapshot());
 	}
 
-	/** One open page: the newest state it has not been sent yet, and whether a thread is sending to it. */
+	/**
+	 * One open page: the newest state it has not been sent yet, and whether a thread is
+	 * sending to it.
+	 */
 	private final class Viewer {
 
 		private final SseEmitter emitter;

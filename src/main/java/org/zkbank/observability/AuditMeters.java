@@ -15,12 +15,12 @@ import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositException;
 
 /**
- * {@code bank_audit_conserved}: 1 while the audit is conserved, 0 when money or a write is
- * unexplained or the deposit was replaced, NaN while the deposit cannot be audited. And
- * {@code bank_audit_problem{problem}}: 1 for the reason the audit cannot be computed now, so that
- * an alert sees a corrupt audit entry, which NaN alone would hide. One scrape audits one
- * consistent snapshot (one ZooKeeper read, shared by these gauges), so an alert sees a foreign
- * write within a scrape interval.
+ * {@code bank_audit_conserved}: 1 while the audit is conserved, 0 when money or a write
+ * is unexplained or the deposit was replaced, NaN while the deposit cannot be audited.
+ * And {@code bank_audit_problem{problem}}: 1 for the reason the audit cannot be computed
+ * now, so that an alert sees a corrupt audit entry, which NaN alone would hide. One
+ * scrape audits one consistent snapshot (one ZooKeeper read, shared by these gauges), so
+ * an alert sees a foreign write within a scrape interval.
  */
 @Component
 class AuditMeters implements MeterBinder {
@@ -72,7 +72,9 @@ class AuditMeters implements MeterBinder {
 		}
 	}
 
-	/** The deposit's problem, or a defect logged with its stack and reported as internal. */
+	/**
+	 * The deposit's problem, or a defect logged with its stack and reported as internal.
+	 */
 	static DepositException problem(RuntimeException ex) {
 		if (ex instanceof DepositException problem) {
 			return problem;
@@ -81,7 +83,10 @@ class AuditMeters implements MeterBinder {
 		return new DepositException(DepositException.Problem.INTERNAL, "the audit failed unexpectedly: " + ex, ex);
 	}
 
-	/** One audit's result: conserved as a gauge value, and the problem that prevented it, if any. */
+	/**
+	 * One audit's result: conserved as a gauge value, and the problem that prevented it,
+	 * if any.
+	 */
 	private record Verdict(long at, double conserved, DepositException.Problem problem) {
 	}
 

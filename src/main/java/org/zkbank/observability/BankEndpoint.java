@@ -12,9 +12,9 @@ import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositException;
 
 /**
- * {@code GET /actuator/bank}: the audit from one consistent snapshot of ZooKeeper, or 503 with
- * the reason when the deposit cannot be audited now, whatever its nodes hold. A replaced deposit
- * is also reported as not conserved.
+ * {@code GET /actuator/bank}: the audit from one consistent snapshot of ZooKeeper, or 503
+ * with the reason when the deposit cannot be audited now, whatever its nodes hold. A
+ * replaced deposit is also reported as not conserved.
  */
 @Component
 @Endpoint(id = "bank")

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.stereotype.Component;
 
-/** Makes the meters of each customer; every bank meter carries the tag {@code customer}. */
+/**
+ * Makes the meters of each customer; every bank meter carries the tag {@code customer}.
+ */
 @Component
 public class BankMetrics {
 

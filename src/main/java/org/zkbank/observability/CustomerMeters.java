@@ -22,12 +22,12 @@ import org.zkbank.account.Outcome;
 
 /**
  * The meters of one customer. Prometheus names: {@code bank_conflicts_total},
- * {@code bank_retries_total}, {@code bank_operations_total{type,outcome}} (outcome committed, rejected,
- * failed or unknown),
- * {@code bank_amount_total{type}}, {@code bank_balance}, {@code bank_operation_duration_seconds},
- * {@code bank_operation_attempts}, {@code bank_commit_batch_size}, {@code bank_ambiguous_commits_total},
- * {@code bank_problems_total{problem}}. Money in meters is a double: exact money lives in ZooKeeper
- * and its audit, meters show trends.
+ * {@code bank_retries_total}, {@code bank_operations_total{type,outcome}} (outcome
+ * committed, rejected, failed or unknown), {@code bank_amount_total{type}},
+ * {@code bank_balance}, {@code bank_operation_duration_seconds},
+ * {@code bank_operation_attempts}, {@code bank_commit_batch_size},
+ * {@code bank_ambiguous_commits_total}, {@code bank_problems_total{problem}}. Money in
+ * meters is a double: exact money lives in ZooKeeper and its audit, meters show trends.
  */
 public final class CustomerMeters {
 
@@ -73,7 +73,9 @@ public final class CustomerMeters {
 			.tag("customer", customer)
 			.serviceLevelObjectives(BATCH_BUCKETS)
 			.register(registry);
-		Gauge.builder("bank.balance", this.balance, (seen) -> (seen.get() != null) ? seen.get().doubleValue() : Double.NaN)
+		Gauge
+			.builder("bank.balance", this.balance,
+					(seen) -> (seen.get() != null) ? seen.get().doubleValue() : Double.NaN)
 			.description("The last balance this customer saw")
 			.tag("customer", customer)
 			.register(registry);
@@ -85,13 +87,14 @@ public final class CustomerMeters {
 			for (Outcome outcome : Outcome.values()) {
 				counters.put(outcome, counter("bank.operations", "Operations by how they ended", "type", type.tag(),
 						"outcome", outcome.tag()));
-				timers.put(outcome, Timer.builder("bank.operation.duration")
-					.description("From the first commit of an operation to its outcome")
-					.tags("customer", customer, "type", type.tag(), "outcome", outcome.tag())
-					.publishPercentileHistogram()
-					.minimumExpectedValue(Duration.ofMillis(1))
-					.maximumExpectedValue(Duration.ofSeconds(30))
-					.register(registry));
+				timers.put(outcome,
+						Timer.builder("bank.operation.duration")
+							.description("From the first commit of an operation to its outcome")
+							.tags("customer", customer, "type", type.tag(), "outcome", outcome.tag())
+							.publishPercentileHistogram()
+							.minimumExpectedValue(Duration.ofMillis(1))
+							.maximumExpectedValue(Duration.ofSeconds(30))
+							.register(registry));
 			}
 			this.operations.put(type, counters);
 			this.durations.put(type, timers);

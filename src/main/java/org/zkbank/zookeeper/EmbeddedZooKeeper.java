@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real standalone ZooKeeper server in this process, on the loopback address, with its data in a
- * temporary directory that is deleted when it stops: every local run starts from the opening
- * balance.
+ * A real standalone ZooKeeper server in this process, on the loopback address, with its
+ * data in a temporary directory that is deleted when it stops: every local run starts
+ * from the opening balance.
  */
 final class EmbeddedZooKeeper implements AutoCloseable {
 
@@ -39,7 +39,8 @@ final class EmbeddedZooKeeper implements AutoCloseable {
 		configuration.setProperty("dataDir", this.directory.resolve("data").toString());
 		configuration.setProperty("tickTime", "2000");
 		configuration.setProperty("maxCnxns", "1000");
-		configuration.setProperty("admin.enableServer", "false"); // its Jetty would take port 8080
+		configuration.setProperty("admin.enableServer", "false"); // its Jetty would take
+																	// port 8080
 		configuration.setProperty("4lw.commands.whitelist", "ruok,mntr,srvr,stat");
 		this.server = ZooKeeperServerEmbedded.builder()
 			.baseDir(this.directory)

@@ -8,8 +8,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The local simulation's ZooKeeper. Spring Cloud Zookeeper's client takes its address from the
- * {@link EnsembleProvider} bean, so the server starts before every client and stops after them.
+ * The local simulation's ZooKeeper. Spring Cloud Zookeeper's client takes its address
+ * from the {@link EnsembleProvider} bean, so the server starts before every client and
+ * stops after them.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty("bank.embedded-zookeeper.enabled")

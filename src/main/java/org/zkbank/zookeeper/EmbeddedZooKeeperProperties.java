@@ -10,8 +10,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The ZooKeeper server of the local simulation.
  *
- * @param enabled whether this process runs its own server (on in the local simulation, off
- * for a customer profile that joins an external ZooKeeper)
+ * @param enabled whether this process runs its own server (on in the local simulation,
+ * off for a customer profile that joins an external ZooKeeper)
  * @param port the client port, bound to the loopback address only
  */
 @ConfigurationProperties("bank.embedded-zookeeper")

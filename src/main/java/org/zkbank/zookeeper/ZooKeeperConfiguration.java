@@ -16,7 +16,10 @@ import org.springframework.cloud.zookeeper.ZookeeperProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The application's ZooKeeper sessions, all made by Spring Cloud Zookeeper and set up here. */
+/**
+ * The application's ZooKeeper sessions, all made by Spring Cloud Zookeeper and set up
+ * here.
+ */
 @Configuration(proxyBeanMethods = false)
 class ZooKeeperConfiguration {
 
@@ -26,11 +29,14 @@ class ZooKeeperConfiguration {
 	/**
 	 * Every session, the application's and each customer's:
 	 * <ul>
-	 * <li>uses the connect string as given: no watch on ZooKeeper's dynamic configuration, whose
-	 * background retries logged a stack trace per session while ZooKeeper was down;</li>
-	 * <li>gives up on a request unanswered for {@code bank.zookeeper.request-timeout};</li>
-	 * <li>accepts replies of up to {@value #MAX_REPLY_BYTES} bytes: a read takes five nodes at
-	 * once, and oversized data in them must be read and reported, not drop the session;</li>
+	 * <li>uses the connect string as given: no watch on ZooKeeper's dynamic
+	 * configuration, whose background retries logged a stack trace per session while
+	 * ZooKeeper was down;</li>
+	 * <li>gives up on a request unanswered for
+	 * {@code bank.zookeeper.request-timeout};</li>
+	 * <li>accepts replies of up to {@value #MAX_REPLY_BYTES} bytes: a read takes five
+	 * nodes at once, and oversized data in them must be read and reported, not drop the
+	 * session;</li>
 	 * <li>authenticates with {@code bank.zookeeper.auth} when it is set.</li>
 	 * </ul>
 	 */
@@ -50,7 +56,9 @@ class ZooKeeperConfiguration {
 		};
 	}
 
-	/** The shared session, and more sessions made as Spring Cloud Zookeeper made that one. */
+	/**
+	 * The shared session, and more sessions made as Spring Cloud Zookeeper made that one.
+	 */
 	@Bean
 	ZooKeeperSessions zooKeeperSessions(CuratorFramework curatorFramework, ZookeeperProperties properties,
 			RetryPolicy retryPolicy, ObjectProvider<CuratorFrameworkCustomizer> customizers,

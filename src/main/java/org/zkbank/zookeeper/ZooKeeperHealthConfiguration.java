@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Replaces Spring Cloud Zookeeper's {@code zookeeper} health indicator, which backs off when a
- * {@link ZookeeperHealthIndicator} bean exists, and is off like it with
+ * Replaces Spring Cloud Zookeeper's {@code zookeeper} health indicator, which backs off
+ * when a {@link ZookeeperHealthIndicator} bean exists, and is off like it with
  * {@code management.health.zookeeper.enabled=false}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -18,9 +18,9 @@ import org.springframework.context.annotation.Configuration;
 class ZooKeeperHealthConfiguration {
 
 	/**
-	 * Spring Cloud Zookeeper's {@code zookeeper} health check, answering at once while the
-	 * session has no connection instead of blocking in Curator's retry loop (which made a
-	 * readiness probe take about 15 seconds to say DOWN).
+	 * Spring Cloud Zookeeper's {@code zookeeper} health check, answering at once while
+	 * the session has no connection instead of blocking in Curator's retry loop (which
+	 * made a readiness probe take about 15 seconds to say DOWN).
 	 */
 	@Bean
 	ZookeeperHealthIndicator zookeeperHealthIndicator(CuratorFramework curatorFramework) {

@@ -13,11 +13,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How every ZooKeeper session of the application talks to ZooKeeper, on top of Spring Cloud
- * Zookeeper's {@code spring.cloud.zookeeper.*}.
+ * How every ZooKeeper session of the application talks to ZooKeeper, on top of Spring
+ * Cloud Zookeeper's {@code spring.cloud.zookeeper.*}.
  *
- * @param requestTimeout how long one ZooKeeper request may go unanswered before it counts as
- * lost, so that no call blocks for ever on a server that accepts but does not answer
+ * @param requestTimeout how long one ZooKeeper request may go unanswered before it counts
+ * as lost, so that no call blocks for ever on a server that accepts but does not answer
  * @param auth optional digest credentials; with them, the bank nodes are writable only by
  * authenticated customers and readable by everyone
  */
@@ -27,14 +27,16 @@ public record ZooKeeperProperties(@DefaultValue("10s") @NotNull @DurationMin(mil
 		@DefaultValue @Valid Auth auth) {
 
 	/**
-	 * ZooKeeper digest authentication, off unless both are set (for instance from the environment
-	 * variables {@code BANK_ZOOKEEPER_AUTH_USERNAME} and {@code BANK_ZOOKEEPER_AUTH_PASSWORD}).
+	 * ZooKeeper digest authentication, off unless both are set (for instance from the
+	 * environment variables {@code BANK_ZOOKEEPER_AUTH_USERNAME} and
+	 * {@code BANK_ZOOKEEPER_AUTH_PASSWORD}).
 	 *
 	 * @param username the digest user; the only one allowed to change the bank nodes
 	 * @param password its password
 	 */
-	public record Auth(@DefaultValue("") @NotNull @Pattern(regexp = "[^:]*",
-			message = "must not contain ':'") String username, @DefaultValue("") @NotNull String password) {
+	public record Auth(
+			@DefaultValue("") @NotNull @Pattern(regexp = "[^:]*", message = "must not contain ':'") String username,
+			@DefaultValue("") @NotNull String password) {
 
 		public boolean enabled() {
 			return !this.username.isEmpty();

@@ -6,9 +6,10 @@ import org.apache.curator.framework.CuratorFramework;
 
 /**
  * The application's ZooKeeper sessions: the shared one, Spring Cloud Zookeeper's
- * {@link CuratorFramework} bean, and new ones, each a session of its own built by Spring Cloud
- * Zookeeper's factory from the same {@code spring.cloud.zookeeper.*} properties, retry policy,
- * ensemble and customizers (so with the same request timeout and credentials).
+ * {@link CuratorFramework} bean, and new ones, each a session of its own built by Spring
+ * Cloud Zookeeper's factory from the same {@code spring.cloud.zookeeper.*} properties,
+ * retry policy, ensemble and customizers (so with the same request timeout and
+ * credentials).
  */
 public final class ZooKeeperSessions {
 
@@ -27,8 +28,9 @@ public final class ZooKeeperSessions {
 	}
 
 	/**
-	 * A started client with a session of its own, once connected; waits for a connection a while
-	 * ({@code spring.cloud.zookeeper.block-until-connected-wait}). Close it with {@link #close}.
+	 * A started client with a session of its own, once connected; waits for a connection
+	 * a while ({@code spring.cloud.zookeeper.block-until-connected-wait}). Close it with
+	 * {@link #close}.
 	 * @throws Exception when no connection came in time
 	 */
 	public CuratorFramework open() throws Exception {
