@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP proxy between ZooKeeper clients and one server that reads the protocol's frames, so a
  * test can lose a commit (a {@code multi} request) before the server sees it, or lose the
- * server's reply after it applied the commit, stall all traffic like a partition, and count the
- * requests a client sends.
+ * server's reply after it applied the commit, stall all traffic like a partition, cut every
+ * connection like a crash, and count the requests a client sends.
  */
 public final class ZooKeeperProxy implements AutoCloseable {
 
@@ -86,6 +86,16 @@ public final class ZooKeeperProxy implements AutoCloseable {
 	/** A partition: nothing is forwarded either way, and connections stay open, until {@link #heal}. */
 	public void stall() {
 		this.stalled = true;
+	}
+
+	/**
+	 * A crash of the client's process, as the server sees it: every connection is closed at once,
+	 * without the session being closed, and new ones are refused until {@link #heal}. The session,
+	 * and its ephemeral nodes, live on until it expires.
+	 */
+	public void cut() {
+		this.refusing = true;
+		this.sockets.forEach(ZooKeeperProxy::closeQuietly);
 	}
 
 	/** Accepts and forwards again after a fault that refused or stalled connections. */
