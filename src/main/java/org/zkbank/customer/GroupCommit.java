@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
@@ -32,6 +33,12 @@ final class GroupCommit {
 	private final ReentrantLock committing = new ReentrantLock();
 
 	private final Queue<Submitted> waiting = new ConcurrentLinkedQueue<>();
+
+	/**
+	 * What the last commit left, {@code null} when it left nothing to commit from: newer
+	 * than the bases of operations chosen while it was in flight. Guarded by the lock.
+	 */
+	private Snapshot written;
 
 	/**
 	 * @param committed told the result of each commit, in order, before its devices are
@@ -76,14 +83,15 @@ final class GroupCommit {
 		for (Submitted next = this.waiting.poll(); next != null; next = this.waiting.poll()) {
 			batch.add(next);
 		}
-		// the freshest basis: a stale one would only cost a conflict
-		Snapshot basis = batch.stream()
-			.map(Submitted::basis)
+		// the freshest basis, the last commit's too: a stale one only costs a conflict
+		Snapshot basis = Stream.concat(batch.stream().map(Submitted::basis), Stream.ofNullable(this.written))
 			.filter(Objects::nonNull)
 			.max(Comparator.comparingLong(Snapshot::mzxid))
 			.orElse(null);
+		this.written = null;
 		try {
 			CommitResult result = this.account.commit(batch.stream().map(Submitted::operation).toList(), basis);
+			this.written = result.snapshot();
 			this.committed.accept(result);
 			for (int i = 0; i < batch.size(); i++) {
 				batch.get(i).receipt = new Receipt(result.operations().get(i), result);
