@@ -55,16 +55,13 @@ final class Commit {
 	private boolean sending;
 
 	/**
-	 * Whether this commit lost a race or gave way, and so waits for a quiet balance
-	 * before each write.
+	 * Whether this commit lost a race or handed its turn over, and so waits for its turn
+	 * before it reads and writes again.
 	 */
-	private boolean contended;
+	private boolean waitsForTurn;
 
-	/** The last snapshot read while waiting for a quiet balance. */
-	private Snapshot heard;
-
-	/** Reads that found the balance changed since the one before. */
-	private int changesHeard;
+	/** How long it waited for turns. */
+	private long turnWaitNanos;
 
 	/**
 	 * The plan of a write whose reply was lost. While the balance is still at its basis,
@@ -89,28 +86,22 @@ final class Commit {
 	}
 
 	/**
-	 * Waits for a quiet balance from the start, as if the given snapshot had just been
-	 * read.
+	 * Waits for the turn from the start, then reads: this instance has just handed its
+	 * turn over.
 	 */
-	void listenFrom(Snapshot basis) {
-		this.contended = true;
-		this.heard = basis;
+	void waitForTurn() {
+		this.waitsForTurn = true;
 		this.current = null;
-	}
-
-	/** Whether no other commit came in while this one waited or wrote. */
-	boolean heardNobody() {
-		return this.changesHeard == 0 && this.conflicts == 0;
 	}
 
 	CommitResult run() {
 		while (true) {
 			if (this.current == null) {
+				if (this.waitsForTurn && this.pending == null) {
+					awaitTurn();
+				}
 				if (!readAgain()) {
 					return (this.pending != null) ? unknown(null, this.failure) : failed(null, this.failure);
-				}
-				if (!quiet()) {
-					continue;
 				}
 			}
 			Snapshot basis = this.current;
@@ -225,7 +216,7 @@ final class Commit {
 			if (this.pending == null) {
 				this.conflicts++; // with a lost write pending, the winner may be that
 									// write itself
-				this.contended = true;
+				this.waitsForTurn = this.context.turns().lostRace();
 			}
 		}
 		catch (KeeperException.NoNodeException ex) {
@@ -250,7 +241,7 @@ final class Commit {
 		}
 		this.sending = false;
 		this.current = null;
-		if (!this.contended) {
+		if (!this.waitsForTurn && this.conflicts == 0) {
 			pause();
 		}
 		return false;
@@ -309,20 +300,19 @@ final class Commit {
 	}
 
 	/**
-	 * Whether the snapshot just read may be written on. After a lost race, only once the
-	 * balance has not changed between two reads some round trips apart: another customer
-	 * in the middle of its turn would win again. Otherwise it waits for the next read.
+	 * Waits for this instance's turn, at most until the operation timeout: another
+	 * customer in the middle of its turn would win the next race too. With no line to
+	 * wait in, it backs off instead.
 	 */
-	private boolean quiet() {
-		if (!this.contended || this.pending != null || stopped() || overdue()
-				|| (this.heard != null && this.heard.mzxid() == this.current.mzxid())) {
-			return true;
+	private void awaitTurn() {
+		this.waitsForTurn = false;
+		long began = System.nanoTime();
+		TurnQueue.Turn turn = this.context.turns()
+			.awaitTurn(since() + this.context.retry().operationTimeout().toNanos());
+		this.turnWaitNanos += System.nanoTime() - began;
+		if (turn == TurnQueue.Turn.UNAVAILABLE) {
+			pause();
 		}
-		this.changesHeard++;
-		this.heard = this.current;
-		this.current = null;
-		this.context.stop().pause(atMostRemaining(this.context.turns().quietWait(this.heard)));
-		return false;
 	}
 
 	/**
@@ -404,7 +394,7 @@ final class Commit {
 
 	private CommitStats stats() {
 		return new CommitStats(this.attempts, this.conflicts, this.ambiguous,
-				Duration.ofNanos(System.nanoTime() - this.started));
+				Duration.ofNanos(System.nanoTime() - this.started), Duration.ofNanos(this.turnWaitNanos));
 	}
 
 }

@@ -1,6 +1,5 @@
 package org.zkbank.account;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * and the customer's new audit totals, each at the version read, so that it is all or
  * nothing and a write that landed first makes it a conflict, after which the same
  * operations are retried ({@link Commit}). When it writes is the {@link TurnTaking}
- * policy's choice. No write is ever sent at version -1, which ZooKeeper reads as
- * unconditional: a node about to reach it is recreated (see {@link Snapshot#rollsOver}).
+ * policy's choice, with a line of waiting instances in ZooKeeper ({@link TurnQueue}). No
+ * write is ever sent at version -1, which ZooKeeper reads as unconditional: a node about
+ * to reach it is recreated (see {@link Snapshot#rollsOver}).
  */
 public final class DepositAccount {
 
@@ -35,10 +35,10 @@ public final class DepositAccount {
 
 	public DepositAccount(CuratorFramework client, DepositSettings settings, String customer, StopSignal stop) {
 		RoundTrips roundTrips = new RoundTrips();
-		this.reader = new DepositReader(new DepositNodes(client, settings), customer,
-				settings.deposit().openingBalance(), roundTrips);
+		DepositNodes nodes = new DepositNodes(client, settings);
+		this.reader = new DepositReader(nodes, customer, settings.deposit().openingBalance(), roundTrips);
 		this.context = new CommitContext(this.reader, settings.retry(), stop, roundTrips, new Backoff(settings.retry()),
-				new TurnTaking(roundTrips));
+				new TurnTaking(roundTrips, new TurnQueue(nodes, this.instance, stop)));
 	}
 
 	public String customer() {
@@ -89,20 +89,17 @@ public final class DepositAccount {
 	public CommitResult commit(List<Operation> operations, Snapshot basis) {
 		Commit commit = new Commit(this.context,
 				new CommitResult.CommitId(this.instance, this.sequence.incrementAndGet()), operations, basis);
+		TurnTaking turns = this.context.turns();
 		try {
-			TurnTaking turns = this.context.turns();
-			boolean turnOver = turns.turnOver(basis);
-			if (turnOver) {
-				Duration timeout = this.context.retry().operationTimeout();
-				Duration holdBack = turns.holdBack(basis);
-				this.context.stop().pause((holdBack.compareTo(timeout) < 0) ? holdBack : timeout);
-				commit.listenFrom(basis);
+			if (turns.turnOver(basis)) {
+				commit.waitForTurn();
 			}
 			CommitResult result = commit.run();
-			turns.ended(turnOver, commit.heardNobody(), result);
+			turns.ended(result);
 			return result;
 		}
 		catch (RuntimeException ex) {
+			turns.abandoned();
 			// a defect, not a state of the deposit: reported, and the customer goes on
 			log.error("{}: unexpected error while committing {}", customer(), operations, ex);
 			this.reader.reportInternal(new DepositException(DepositException.Problem.INTERNAL,

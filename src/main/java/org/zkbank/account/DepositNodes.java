@@ -32,6 +32,7 @@ import org.zkbank.zookeeper.ZooKeeperProperties;
  * /bank_deposit_audit/Alice  {"deposited":"..","withdrawn":"..","operations":17,"commits":15,
  *                             "instances":{"3f2a..":{"sequence":9,"commit":15}},"evictedThrough":0,"firstCommit":1}
  * /bank_deposit_audit/Alice/audited  (empty)  marks the entry the customers created
+ * /bank_deposit_turns        (empty)    the line for turns ({@link TurnQueue}): never part of a commit
  * </pre>
  *
  * A marker is created with its node (with the audit, with a customer's first commit, and
@@ -54,6 +55,8 @@ final class DepositNodes {
 
 	private final String auditPath;
 
+	private final String turnsPath;
+
 	private final boolean secured;
 
 	private final List<ACL> acl;
@@ -62,6 +65,7 @@ final class DepositNodes {
 		this.client = client;
 		this.depositPath = properties.deposit().path();
 		this.auditPath = properties.deposit().auditPath();
+		this.turnsPath = properties.deposit().turnsPath();
 		this.secured = properties.auth().enabled();
 		this.acl = acl(properties.auth());
 	}
@@ -93,6 +97,18 @@ final class DepositNodes {
 
 	String auditPath() {
 		return this.auditPath;
+	}
+
+	String turnsPath() {
+		return this.turnsPath;
+	}
+
+	/**
+	 * The access list every bank node is created with: open to all without credentials;
+	 * with them, all rights for that user and reading for everyone.
+	 */
+	List<ACL> acl() {
+		return this.acl;
 	}
 
 	String customerPath(String customer) {
@@ -303,7 +319,11 @@ final class DepositNodes {
 				"ZooKeeper refused the request: " + ex.getMessage(), ex);
 	}
 
-	private ZooKeeper connected() {
+	/**
+	 * The session's raw ZooKeeper handle, without Curator's retry loop.
+	 * @throws DepositException when the session is not connected
+	 */
+	ZooKeeper connected() {
 		if (!this.client.getZookeeperClient().isConnected()) {
 			throw unavailable(null);
 		}

@@ -14,7 +14,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Where the shared deposit lives.
  *
- * @param path the balance node; its audit nodes live under {@code <path>_audit}
+ * @param path the balance node; its audit nodes live under {@code <path>_audit}, the line
+ * of customers waiting for a turn under {@code <path>_turns}
  * @param openingBalance the balance written when the node does not exist and was never
  * audited
  */
@@ -28,6 +29,11 @@ public record DepositProperties(
 	/** The parent of the audit nodes, beside the balance node. */
 	public String auditPath() {
 		return this.path + "_audit";
+	}
+
+	/** The parent of the places in line for a turn, beside the balance node. */
+	public String turnsPath() {
+		return this.path + "_turns";
 	}
 
 }

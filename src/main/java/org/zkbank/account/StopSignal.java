@@ -1,6 +1,8 @@
 package org.zkbank.account;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -12,12 +14,26 @@ public final class StopSignal {
 
 	private final CountDownLatch stopped = new CountDownLatch(1);
 
+	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
 	public void stop() {
 		this.stopped.countDown();
+		this.listeners.forEach(Runnable::run);
 	}
 
 	public boolean isStopped() {
 		return this.stopped.getCount() == 0;
+	}
+
+	/**
+	 * Runs the given action when stop is signalled (at once if it was), to end a wait
+	 * that is not a {@link #pause}.
+	 */
+	void onStop(Runnable action) {
+		this.listeners.add(action);
+		if (isStopped()) {
+			action.run();
+		}
 	}
 
 	/**

@@ -59,6 +59,36 @@ class DepositSecurityTests {
 	}
 
 	@Test
+	void theLineForTurnsIsTheBanksToChangeAndAnyonesToRead() throws Exception {
+		DepositAccount alice = customer("s3cret");
+		DepositAccount bob = customer("s3cret");
+		Snapshot stale = alice.read();
+		bob.commit(Operation.deposit(new BigDecimal("10.00")), bob.read());
+		// Alice loses the race twice in a row (she never committed): she takes a place in line, waits out
+		// her lease with nobody to hand her the turn, and leaves the line when her write wins
+		bob.commit(Operation.deposit(new BigDecimal("10.00")), null);
+
+		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("1.00")), stale);
+
+		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(result.stats().turnWait()).isPositive();
+		assertThat(this.anonymous.getACL().forPath("/bank_deposit_turns")).extracting(ACL::getPerms)
+			.containsExactlyInAnyOrder(ZooDefs.Perms.ALL, ZooDefs.Perms.READ);
+		assertThat(this.anonymous.getChildren().forPath("/bank_deposit_turns")).isEmpty();
+		assertThatExceptionOfType(KeeperException.NoAuthException.class)
+			.isThrownBy(() -> this.anonymous.create().forPath("/bank_deposit_turns/anyone-0000000001"));
+		// under an open parent anyone may delete the empty line, as any empty node: the next customer
+		// that waits makes it again, and commits never depend on it
+		this.anonymous.delete().forPath("/bank_deposit_turns");
+		Snapshot staleAgain = alice.read();
+		bob.commit(Operation.deposit(new BigDecimal("10.00")), null);
+		bob.commit(Operation.deposit(new BigDecimal("10.00")), null);
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("1.00")), staleAgain).single().outcome())
+			.isEqualTo(Outcome.COMMITTED);
+		assertThat(new DepositAudit(this.anonymous, this.secured).report().conserved()).isTrue();
+	}
+
+	@Test
 	void aNodeZkCliCreatedOpenToAllIsClosedWhenTheAuditStarts() throws Exception {
 		this.anonymous.create().forPath("/bank_deposit", bytes("1000"));
 

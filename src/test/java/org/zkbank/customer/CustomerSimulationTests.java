@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CustomerSimulationTests {
 
-	/** The account's shortest turn: a customer commits this many times in a row before it gives way. */
+	/** The account's turn: a customer commits this many times in a row before it hands over to a waiter. */
 	private static final int SHORTEST_TURN = 64;
 
 	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
