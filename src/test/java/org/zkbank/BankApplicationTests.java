@@ -53,7 +53,7 @@ class BankApplicationTests {
 			for (String name : List.of("bank_conflicts_total", "bank_retries_total", "bank_operations_total",
 					"bank_amount_total", "bank_balance", "bank_operation_duration_seconds_bucket",
 					"bank_operation_attempts_bucket", "bank_commit_batch_size_bucket",
-					"bank_ambiguous_commits_total")) {
+					"bank_ambiguous_commits_total", "bank_turn_wait_seconds_bucket")) {
 				assertThat(sample(metrics, name, customer, "application=\"zk-bank\"")).as(name + " of " + customer)
 					.isNotNaN();
 			}

@@ -26,8 +26,9 @@ import org.zkbank.account.Outcome;
  * committed, rejected, failed or unknown), {@code bank_amount_total{type}},
  * {@code bank_balance}, {@code bank_operation_duration_seconds},
  * {@code bank_operation_attempts}, {@code bank_commit_batch_size},
- * {@code bank_ambiguous_commits_total}, {@code bank_problems_total{problem}}. Money in
- * meters is a double: exact money lives in ZooKeeper and its audit, meters show trends.
+ * {@code bank_ambiguous_commits_total}, {@code bank_turn_wait_seconds},
+ * {@code bank_problems_total{problem}}. Money in meters is a double: exact money lives in
+ * ZooKeeper and its audit, meters show trends.
  */
 public final class CustomerMeters {
 
@@ -51,6 +52,8 @@ public final class CustomerMeters {
 
 	private final DistributionSummary batchSize;
 
+	private final Timer turnWait;
+
 	private final Map<OperationType, Counter> amounts = new EnumMap<>(OperationType.class);
 
 	private final Map<OperationType, Map<Outcome, Counter>> operations = new EnumMap<>(OperationType.class);
@@ -72,6 +75,13 @@ public final class CustomerMeters {
 			.description("Operations committed by one write (more than 1 with group commit)")
 			.tag("customer", customer)
 			.serviceLevelObjectives(BATCH_BUCKETS)
+			.register(registry);
+		this.turnWait = Timer.builder("bank.turn.wait")
+			.description("Time a commit waited for its turn to write, after it lost a race or handed its turn over")
+			.tag("customer", customer)
+			.publishPercentileHistogram()
+			.minimumExpectedValue(Duration.ofMillis(1))
+			.maximumExpectedValue(Duration.ofSeconds(30))
 			.register(registry);
 		Gauge
 			.builder("bank.balance", this.balance,
@@ -112,6 +122,9 @@ public final class CustomerMeters {
 		this.retries.increment(Math.max(0, stats.attempts() - 1));
 		if (stats.ambiguous()) {
 			this.ambiguous.increment();
+		}
+		if (!stats.turnWait().isZero()) {
+			this.turnWait.record(stats.turnWait());
 		}
 		int committed = 0;
 		for (OperationResult result : commit.operations()) {
