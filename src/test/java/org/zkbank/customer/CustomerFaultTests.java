@@ -11,15 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 
 import org.zkbank.account.CommitResult;
@@ -29,6 +34,7 @@ import org.zkbank.support.ZooKeeperProxy;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The bank workload under faults, on real servers: customers keep operating with no pauses
@@ -41,8 +47,10 @@ class CustomerFaultTests {
 
 	private static final Duration PROGRESS = Duration.ofSeconds(60);
 
+	private static final int SESSION_TIMEOUT_MS = 3_000;
+
 	/** Sessions of 3 s, so that expiry and partitions take seconds, not minutes. */
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients(3_000);
+	private final ZooKeeperTestClients clients = new ZooKeeperTestClients(SESSION_TIMEOUT_MS);
 
 	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
@@ -50,6 +58,8 @@ class CustomerFaultTests {
 	private final CustomerRun run = new CustomerRun(this.bank, Duration.ofMillis(5));
 
 	private final List<AutoCloseable> servers = new ArrayList<>();
+
+	private CuratorFramework zkCli;
 
 	@AfterEach
 	void tearDown() throws Exception {
@@ -160,6 +170,49 @@ class CustomerFaultTests {
 	}
 
 	@Test
+	void theCustomerNextInLineIsKilledWhileItWaitsAndTheOthersKeepCommitting() throws Exception {
+		TestingServer server = server();
+		ZooKeeperProxy link = new ZooKeeperProxy(server.getPort());
+		this.servers.add(link);
+		try (CustomerRun noPauses = new CustomerRun(this.bank, Duration.ZERO)) {
+			CustomerRun.Running victim = noPauses.start("Alice", this.clients.connect(link.connectString()));
+			noPauses.start("Bob", this.clients.connect(server.getConnectString()));
+			noPauses.start("Chuck", this.clients.connect(server.getConnectString()));
+			noPauses.awaitCommits(300, PROGRESS);
+
+			// Alice waits first in line, the one the holder hands the turn to next, when her process dies:
+			// her connection closes, and her session and her place in line live on until it expires
+			long session = victim.client().getZookeeperClient().getZooKeeper().getSessionId();
+			String place = null;
+			for (int attempt = 0; place == null; attempt++) {
+				assertThat(attempt).as("tries to find Alice waiting first in line").isLessThan(20);
+				String first = await().atMost(PROGRESS)
+					.pollInterval(Duration.ofMillis(1))
+					.until(() -> firstInLine(server, session), Objects::nonNull);
+				link.cut();
+				if (placeExists(server, first)) {
+					place = first; // not handed the turn yet: she died waiting
+				}
+				else {
+					link.heal();
+					noPauses.awaitEachCommits(List.of("Alice"), PROGRESS);
+				}
+			}
+			long killed = System.nanoTime();
+			noPauses.awaitEachCommits(List.of("Bob", "Chuck"), Duration.ofMillis(SESSION_TIMEOUT_MS));
+			long resumed = System.nanoTime() - killed;
+			noPauses.awaitCommits(200, PROGRESS);
+			victim.kill();
+
+			assertThat(Duration.ofNanos(resumed)).isLessThan(Duration.ofMillis(SESSION_TIMEOUT_MS));
+			System.out.printf("fault test [next in line killed]: Bob and Chuck each committed %d ms after Alice died "
+					+ "waiting first in line (session timeout %d ms)%n", TimeUnit.NANOSECONDS.toMillis(resumed),
+					SESSION_TIMEOUT_MS);
+			noPauses.verify("next in line killed", audit(server.getConnectString()), Set.of(), logs(server));
+		}
+	}
+
+	@Test
 	void twoInstancesUnderOneCustomerNameAtOnce() throws Exception {
 		TestingServer server = server();
 		startCustomers(server.getConnectString());
@@ -199,6 +252,32 @@ class CustomerFaultTests {
 			customers.add(this.run.start(name, this.clients.connect(connectString)));
 		}
 		return customers;
+	}
+
+	/** The place first in line for a turn if the given session holds it, else {@code null}. */
+	private String firstInLine(TestingServer server, long session) throws Exception {
+		CuratorFramework zkCli = zkCli(server);
+		String turns = this.bank.deposit().turnsPath();
+		if (zkCli.checkExists().forPath(turns) == null) {
+			return null;
+		}
+		// a place is named <instance>-<sequence>: the lowest sequence is first
+		String first = zkCli.getChildren().forPath(turns).stream()
+			.min(Comparator.comparing((String place) -> place.substring(place.length() - 10)))
+			.orElse(null);
+		Stat stat = (first != null) ? zkCli.checkExists().forPath(turns + "/" + first) : null;
+		return (stat != null && stat.getEphemeralOwner() == session) ? first : null;
+	}
+
+	private boolean placeExists(TestingServer server, String place) throws Exception {
+		return zkCli(server).checkExists().forPath(this.bank.deposit().turnsPath() + "/" + place) != null;
+	}
+
+	private CuratorFramework zkCli(TestingServer server) throws InterruptedException {
+		if (this.zkCli == null) {
+			this.zkCli = this.clients.connect(server.getConnectString());
+		}
+		return this.zkCli;
 	}
 
 	private TestingServer server() throws Exception {
