@@ -37,7 +37,7 @@ final class TurnTaking {
 	private static final int LOOK_AHEAD = 4;
 
 	/** How long a holder that stopped committing keeps the turn, in its round trips. */
-	static final int IDLE_ROUND_TRIPS = 8;
+	static final int IDLE_ROUND_TRIPS = 4;
 
 	/**
 	 * How often an idle holder looks again at a line that changed, before it gives up.
