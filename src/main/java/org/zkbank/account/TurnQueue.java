@@ -1,8 +1,6 @@
 package org.zkbank.account;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -97,7 +95,7 @@ final class TurnQueue {
 	private volatile boolean given;
 
 	/** The line as the holder read it last; its child watch marks it stale. */
-	private volatile List<Place> line = List.of();
+	private volatile List<TurnPlace> line = List.of();
 
 	private volatile boolean lineStale = true;
 
@@ -123,7 +121,7 @@ final class TurnQueue {
 	boolean othersWaiting() {
 		if (this.lineStale && !this.lineReading) {
 			this.lineStale = false; // before the read: a change after it marks it again
-			List<Place> read = orElse(() -> readLine(this.lineWatcher), null);
+			List<TurnPlace> read = orElse(() -> readLine(this.lineWatcher), null);
 			this.lineStale = read == null;
 			this.line = (read != null) ? read : List.of();
 		}
@@ -135,11 +133,11 @@ final class TurnQueue {
 	 * the child watch told of a change since.
 	 */
 	Boolean othersWaitingAsLastRead() {
-		List<Place> known = this.line;
+		List<TurnPlace> known = this.line;
 		return this.lineStale ? null : othersIn(known);
 	}
 
-	private boolean othersIn(List<Place> waiting) {
+	private boolean othersIn(List<TurnPlace> waiting) {
 		return waiting.stream().anyMatch((place) -> !place.instance().equals(this.instance));
 	}
 
@@ -159,7 +157,7 @@ final class TurnQueue {
 				if (rc == KeeperException.Code.OK.intValue()) {
 					// an answer comes before the news of a later change, which marks
 					// the line stale again
-					this.line = Place.inOrder(children);
+					this.line = TurnPlace.inOrder(children);
 					this.lineStale = false;
 				}
 				else if (rc == KeeperException.Code.NONODE.intValue()) {
@@ -188,7 +186,7 @@ final class TurnQueue {
 	 * @return whether there was somebody to hand the turn to
 	 */
 	boolean tapFront() {
-		Place front = this.line.stream()
+		TurnPlace front = this.line.stream()
 			.filter((waiting) -> !waiting.instance().equals(this.instance))
 			.findFirst()
 			.orElse(null);
@@ -247,7 +245,7 @@ final class TurnQueue {
 	Turn awaitTurn(Duration lease, long deadline) {
 		long firstSince = 0;
 		boolean first = false;
-		Place watchedFirst = null;
+		TurnPlace watchedFirst = null;
 		long secondSince = 0;
 		while (this.queued) {
 			long seen;
@@ -260,8 +258,8 @@ final class TurnQueue {
 			if (ended(deadline)) {
 				return Turn.ENDED;
 			}
-			List<Place> waiting = orElse(() -> readLine(null), null);
-			Place own = (waiting != null) ? own(waiting) : null;
+			List<TurnPlace> waiting = orElse(() -> readLine(null), null);
+			TurnPlace own = (waiting != null) ? own(waiting) : null;
 			if (waiting == null) {
 				return Turn.UNAVAILABLE;
 			}
@@ -269,8 +267,8 @@ final class TurnQueue {
 				return given(); // handed the turn, or its session ended with the place
 			}
 			this.place = path(own);
-			Place ahead = null;
-			for (Place other : waiting) {
+			TurnPlace ahead = null;
+			for (TurnPlace other : waiting) {
 				if (other == own) {
 					break;
 				}
@@ -344,7 +342,7 @@ final class TurnQueue {
 			}
 			else {
 				// a lost reply hid it: every place of this instance goes
-				for (Place mine : readLine(null)) {
+				for (TurnPlace mine : readLine(null)) {
 					if (mine.instance().equals(this.instance)) {
 						zooKeeper.delete(path(mine), 0, (rc, path, context) -> {
 						}, null);
@@ -417,14 +415,14 @@ final class TurnQueue {
 	 * @param watcher told of the next change of the line, or {@code null}; while nobody
 	 * ever waited, told when the line is created
 	 */
-	private List<Place> readLine(Watcher watcher) throws KeeperException, InterruptedException {
+	private List<TurnPlace> readLine(Watcher watcher) throws KeeperException, InterruptedException {
 		ZooKeeper zooKeeper = this.nodes.connected();
 		try {
-			return Place.inOrder(zooKeeper.getChildren(this.nodes.turnsPath(), watcher));
+			return TurnPlace.inOrder(zooKeeper.getChildren(this.nodes.turnsPath(), watcher));
 		}
 		catch (KeeperException.NoNodeException ex) {
 			if (watcher != null && zooKeeper.exists(this.nodes.turnsPath(), watcher) != null) {
-				return Place.inOrder(zooKeeper.getChildren(this.nodes.turnsPath(), watcher));
+				return TurnPlace.inOrder(zooKeeper.getChildren(this.nodes.turnsPath(), watcher));
 			}
 			return List.of();
 		}
@@ -434,9 +432,9 @@ final class TurnQueue {
 	 * This instance's first place in the line, {@code null} if none; a second one (left
 	 * by a lost reply) is given up.
 	 */
-	private Place own(List<Place> waiting) {
-		Place own = null;
-		for (Place candidate : waiting) {
+	private TurnPlace own(List<TurnPlace> waiting) {
+		TurnPlace own = null;
+		for (TurnPlace candidate : waiting) {
 			if (candidate.instance().equals(this.instance)) {
 				if (own == null) {
 					own = candidate;
@@ -453,7 +451,7 @@ final class TurnQueue {
 		return own;
 	}
 
-	private String path(Place waiting) {
+	private String path(TurnPlace waiting) {
 		return this.nodes.turnsPath() + "/" + waiting.name();
 	}
 
@@ -490,53 +488,6 @@ final class TurnQueue {
 	private interface Call<T> {
 
 		T call() throws KeeperException, InterruptedException;
-
-	}
-
-	/**
-	 * One place in line: the instance that waits in it, and its sequence number.
-	 *
-	 * @param name the node's name, {@code <instance>-<sequence>}
-	 * @param instance the customer instance
-	 * @param sequence ZooKeeper's sequence number, a signed 32-bit counter that wraps
-	 */
-	record Place(String name, String instance, int sequence) {
-
-		/** The digits ZooKeeper appends to a sequential node's name. */
-		private static final int SEQUENCE_DIGITS = 10;
-
-		/**
-		 * The places among the given names in sequence order. Sequences are compared
-		 * relative to one of them, so the order holds across the counter's wrap while the
-		 * places in line span less than half its range. Foreign names are left out.
-		 */
-		static List<Place> inOrder(List<String> names) {
-			List<Place> places = new ArrayList<>(names.size());
-			for (String name : names) {
-				Place place = parse(name);
-				if (place != null) {
-					places.add(place);
-				}
-			}
-			if (!places.isEmpty()) {
-				int reference = places.get(0).sequence();
-				places.sort(Comparator.comparingInt((place) -> place.sequence() - reference));
-			}
-			return places;
-		}
-
-		static Place parse(String name) {
-			int cut = name.length() - SEQUENCE_DIGITS;
-			if (cut < 2 || name.charAt(cut - 1) != '-') {
-				return null;
-			}
-			try {
-				return new Place(name, name.substring(0, cut - 1), Integer.parseInt(name.substring(cut)));
-			}
-			catch (NumberFormatException ex) {
-				return null;
-			}
-		}
 
 	}
 
