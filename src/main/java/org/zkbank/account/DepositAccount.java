@@ -35,8 +35,7 @@ public final class DepositAccount {
 
 	public DepositAccount(CuratorFramework client, DepositSettings settings, String customer, StopSignal stop) {
 		RoundTrips roundTrips = new RoundTrips();
-		this.reader = new DepositReader(new DepositNodes(client, settings), customer,
-				settings.deposit().openingBalance(), roundTrips);
+		this.reader = new DepositReader(new DepositNodes(client, settings), customer, roundTrips);
 		this.context = new CommitContext(this.reader, settings.retry(), stop, roundTrips, new Backoff(settings.retry()),
 				new TurnTaking(roundTrips));
 	}
