@@ -28,7 +28,7 @@ clean_up_on_exit "$work"
 
 classpath="target/test-classes:target/classes:$(cat "$work/classpath")"
 if $live; then
-  java -Xmx2g -cp "$classpath" org.zkbank.customer.ContentionBenchmark --live --write BENCHMARKS.md
+  java -Xmx2g -cp "$classpath" org.zkbank.bench.BenchCommand --live --write BENCHMARKS.md
   exit 0
 fi
 arguments=()
@@ -42,10 +42,10 @@ else
   await_zookeeper "$work/zookeeper"
   arguments+=(--connect "127.0.0.1:$port" "standalone $zookeeper_version" --write BENCHMARKS.md)
 fi
-java -Xmx2g -cp "$classpath" org.zkbank.customer.ContentionBenchmark "${arguments[@]}"
+java -Xmx2g -cp "$classpath" org.zkbank.bench.BenchCommand "${arguments[@]}"
 if $quick; then
   bash scripts/footprint.sh --runs 1 --seconds 5
 else
-  java -Xmx2g -cp "$classpath" org.zkbank.customer.ContentionBenchmark --live --write BENCHMARKS.md
+  java -Xmx2g -cp "$classpath" org.zkbank.bench.BenchCommand --live --write BENCHMARKS.md
   bash scripts/footprint.sh --write BENCHMARKS.md
 fi
