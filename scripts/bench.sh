@@ -4,7 +4,9 @@
 # raw write ceilings, in one JVM, one run; then the footprint of one customer JVM
 # (scripts/footprint.sh).
 #   scripts/bench.sh           in-process server and Debian's standalone ZooKeeper (forceSync=no),
-#                              median of 3 runs of 5 s per row; writes BENCHMARKS.md (about 20 minutes)
+#                              median of 3 runs of 5 s per row; replaces the generated sections of
+#                              BENCHMARKS.md, between their <!-- generated: NAME --> markers, and
+#                              leaves the hand-written text around them (about 20 minutes)
 #   scripts/bench.sh --quick   in-process server only, one run of 1 s per row, one start of each
 #                              application for the footprint: a smoke run
 #   scripts/bench.sh --live    only the cost of the live page (in-process server, about 4 minutes):

@@ -1,6 +1,5 @@
 package org.zkbank.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import org.zkbank.bench.LivePageBenchmark.IdleRequests;
 
 /**
  * The command {@code scripts/bench.sh} runs. Not a test: it measures, prints markdown and, with
- * {@code --write FILE}, writes it there.
+ * {@code --write FILE}, replaces its section of that file ({@link GeneratedSection}).
  * <p>
  * Arguments: {@code [--quick] [--live] [--connect HOST:PORT NAME] [--write FILE]}. By default the
  * contention table ({@link ContentionBenchmark}) of an in-process server and, with
@@ -48,13 +47,7 @@ public final class BenchCommand {
 			String section = LivePageReport.section(rows, idle, duration, repeats);
 			System.out.println(section);
 			if (file != null) {
-				String text = Files.exists(file) ? Files.readString(file) : "";
-				int start = text.indexOf("## Cost of the live page");
-				if (start >= 0) {
-					int end = text.indexOf("\n## ", start + 1);
-					text = text.substring(0, start) + ((end >= 0) ? text.substring(end + 1) : "");
-				}
-				Files.writeString(file, text.stripTrailing() + "\n\n" + section);
+				LivePageReport.SECTION.write(file, section);
 			}
 			return;
 		}
@@ -68,10 +61,10 @@ public final class BenchCommand {
 		if (connect >= 0) {
 			rows.addAll(benchmark.measure(arguments.get(connect + 2), arguments.get(connect + 1), clientCounts));
 		}
-		String report = "# Benchmarks\n\n" + ContentionReport.section(rows, quick);
-		System.out.println(report);
+		String section = ContentionReport.section(rows, quick);
+		System.out.println(section);
 		if (file != null) {
-			Files.writeString(file, report);
+			ContentionReport.SECTION.write(file, section);
 		}
 		if (!rows.stream().allMatch(Row::conserved)) {
 			System.err.println("a workload that claims conservation ended with money created or lost");

@@ -7,8 +7,8 @@ import java.util.Locale;
 /** The contention section of BENCHMARKS.md: how it was produced, the table, and what its columns mean. */
 final class ContentionReport {
 
-	/** Its name between the markers of BENCHMARKS.md. */
-	static final String SECTION = "contention";
+	/** Where it stands in BENCHMARKS.md. */
+	static final GeneratedSection SECTION = new GeneratedSection("contention");
 
 	private ContentionReport() {
 	}

@@ -10,8 +10,8 @@ import org.zkbank.bench.LivePageBenchmark.IdleRequests;
 /** The live-page section of BENCHMARKS.md: how it was produced, the table, and the idle requests. */
 final class LivePageReport {
 
-	/** Its name between the markers of BENCHMARKS.md. */
-	static final String SECTION = "live-page";
+	/** Where it stands in BENCHMARKS.md. */
+	static final GeneratedSection SECTION = new GeneratedSection("live-page");
 
 	private LivePageReport() {
 	}
@@ -32,8 +32,7 @@ final class LivePageReport {
 					(row.pages() <= 0) ? "" : String.format(Locale.ROOT, "%.1f", row.updatesPerPagePerSecond()),
 					(row.pages() <= 0) ? "" : String.format(Locale.ROOT, "%.0f", row.kilobytesPerPagePerSecond())));
 		}
-		return "## Cost of the live page\n\n"
-				+ "Produced by `scripts/bench.sh --live` on " + LocalDate.now() + ", "
+		return "Produced by `scripts/bench.sh --live` on " + LocalDate.now() + ", "
 				+ Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
 				+ ", in-process server: zk-bank commits (one operation per commit, no pauses) while one instance of the "
 				+ "application watches the same deposit for its live page, and pages hold its event stream open. "
