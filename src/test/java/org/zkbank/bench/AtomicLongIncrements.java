@@ -17,19 +17,10 @@ import org.zkbank.support.ZooKeeperTestClients;
  * Curator's recipe, {@link DistributedAtomicLong#increment}, with its own retry policy (and
  * optionally promoted to a lock) as the docs show it.
  */
-final class AtomicLongIncrements implements Workload {
+record AtomicLongIncrements(Duration duration, boolean promoted) implements Workload {
 
 	/** How the labels of both configurations start. */
 	static final String LABEL_PREFIX = "DistributedAtomicLong";
-
-	private final Duration duration;
-
-	private final boolean promoted;
-
-	AtomicLongIncrements(Duration duration, boolean promoted) {
-		this.duration = duration;
-		this.promoted = promoted;
-	}
 
 	@Override
 	public String label() {

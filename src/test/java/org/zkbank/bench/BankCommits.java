@@ -25,19 +25,10 @@ import org.zkbank.support.ZooKeeperTestClients;
  * settings, from the given number of devices (threads) per customer; money conserved is the
  * deposit's audit.
  */
-final class BankCommits implements Workload {
+record BankCommits(Duration duration, int devices) implements Workload {
 
 	/** The label of one operation per commit (one device per customer). */
 	static final String ONE_PER_COMMIT = "zk-bank commit (audited, exactly once)";
-
-	private final Duration duration;
-
-	private final int devices;
-
-	BankCommits(Duration duration, int devices) {
-		this.duration = duration;
-		this.devices = devices;
-	}
 
 	@Override
 	public String label() {
@@ -65,8 +56,8 @@ final class BankCommits implements Workload {
 			BankMetrics metrics = new BankMetrics(registry);
 			for (int i = 0; i < clients; i++) {
 				String name = "Customer" + i;
-				customers.add(new BenchmarkCustomer(new DepositAccount(sessions.connect(connectString), bank, name, stop),
-						this.devices, metrics.forCustomer(name), stop));
+				DepositAccount account = new DepositAccount(sessions.connect(connectString), bank, name, stop);
+				customers.add(new BenchmarkCustomer(account, this.devices, metrics.forCustomer(name), stop));
 			}
 			customers.get(0).operate(); // starts the audit outside the measured time
 			double conflictsBefore = conflicts(registry);

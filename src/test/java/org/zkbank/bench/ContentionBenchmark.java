@@ -29,8 +29,8 @@ final class ContentionBenchmark {
 	/** The ceilings and group commit, then each client count's rows. */
 	List<Row> measure(String server, String connectString, int[] clientCounts) throws Exception {
 		List<Row> rows = new ArrayList<>();
-		rows.add(row(server, new BlindSetData(this.duration), 1, connectString));
-		rows.add(row(server, new PipelinedSetData(this.duration), 1, connectString));
+		rows.add(row(server, new SetDataCeiling(this.duration, false), 1, connectString));
+		rows.add(row(server, new SetDataCeiling(this.duration, true), 1, connectString));
 		rows.add(row(server, new BankCommits(this.duration, GROUP_DEVICES), GROUP_CUSTOMERS, connectString));
 		List<Workload> contended = List.of(new BankCommits(this.duration, 1), new ReadThenWrite(this.duration),
 				new AtomicLongIncrements(this.duration, false), new AtomicLongIncrements(this.duration, true));

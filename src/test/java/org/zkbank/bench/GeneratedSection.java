@@ -33,7 +33,8 @@ public final class GeneratedSection {
 		if (args.length != 2) {
 			throw new IllegalArgumentException("arguments: FILE NAME, with the section's text on standard input");
 		}
-		new GeneratedSection(args[1]).write(Path.of(args[0]), new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
+		String section = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+		new GeneratedSection(args[1]).write(Path.of(args[0]), section);
 	}
 
 	String startMarker() {

@@ -19,8 +19,8 @@ record Ratios(double vsCeiling, double vsAsyncCeiling, OptionalDouble vsBestCura
 			.mapToDouble(Row::median)
 			.max()
 			.orElse(Double.NaN);
-		return new Ratios(row.median() / ceiling(rows, row.server(), BlindSetData.LABEL),
-				row.median() / ceiling(rows, row.server(), PipelinedSetData.LABEL),
+		return new Ratios(row.median() / ceiling(rows, row.server(), SetDataCeiling.BLIND),
+				row.median() / ceiling(rows, row.server(), SetDataCeiling.PIPELINED),
 				row.workload().equals(BankCommits.ONE_PER_COMMIT) ? OptionalDouble.of(row.median() / curator)
 						: OptionalDouble.empty());
 	}

@@ -13,13 +13,7 @@ import org.apache.zookeeper.data.Stat;
 import org.zkbank.support.ZooKeeperTestClients;
 
 /** The textbook loop: read value and version, write at that version, on a conflict start again at once. */
-final class ReadThenWrite implements Workload {
-
-	private final Duration duration;
-
-	ReadThenWrite(Duration duration) {
-		this.duration = duration;
-	}
+record ReadThenWrite(Duration duration) implements Workload {
 
 	@Override
 	public String label() {

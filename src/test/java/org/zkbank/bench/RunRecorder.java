@@ -104,8 +104,9 @@ final class RunRecorder {
 			at += this.sizes[i];
 		}
 		Arrays.sort(all);
+		long max = (all.length == 0) ? 0 : all[all.length - 1];
 		return new Run(total / (elapsedNanos / 1e9), total, (total == 0) ? 0 : (double) conflicts / total, giveUps,
-				Statistics.percentile(all, 0.5), Statistics.percentile(all, 0.99), (all.length == 0) ? 0 : all[all.length - 1],
+				Statistics.percentile(all, 0.5), Statistics.percentile(all, 0.99), max,
 				Statistics.worstShare(this.committed), conserved);
 	}
 
