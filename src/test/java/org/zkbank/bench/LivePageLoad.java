@@ -1,4 +1,4 @@
-package org.zkbank.customer;
+package org.zkbank.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;
