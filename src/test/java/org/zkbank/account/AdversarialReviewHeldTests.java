@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.Outcome;
-import org.zkbank.support.ServerWithProxy;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class AdversarialReviewHeldTests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy(4_000);
+	final RealZooKeeper zk = RealZooKeeper.perTest().sessionTimeout(4_000);
 
 	private final DepositSettings properties = ZooKeeperTestClients.properties("/bank_deposit");
 

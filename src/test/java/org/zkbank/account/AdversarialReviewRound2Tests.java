@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.Outcome;
-import org.zkbank.support.ServerWithProxy;
+import org.zkbank.support.RealZooKeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class AdversarialReviewRound2Tests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy();
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
-	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(3));
+	private final DepositSettings properties = RealZooKeeper.properties(Duration.ofSeconds(3));
 
 	// ---------------------------------------------------------------- entryTamperedSince: delete, then another instance recreates
 
@@ -150,7 +150,7 @@ class AdversarialReviewRound2Tests {
 	 */
 	@Test
 	void oversizedNodesAreReportedCorruptAndDoNotDisconnectTheSession() throws Exception {
-		CuratorFramework shared = this.zk.clients().connect(this.zk.server().connectString());
+		CuratorFramework shared = this.zk.connect();
 		DepositAccount alice = new DepositAccount(shared, this.properties, "Alice", new StopSignal());
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		byte[] big = new byte[600_000];
@@ -258,7 +258,7 @@ class AdversarialReviewRound2Tests {
 	/** 250 names (two parts) audited again and again while three customers commit: each report is conserved. */
 	@Test
 	void theAuditInPartsIsConsistentWhileCustomersCommit() throws Exception {
-		CuratorFramework direct = this.zk.clients().connect(this.zk.server().connectString());
+		CuratorFramework direct = this.zk.connect();
 		for (int name = 0; name < 250; name++) {
 			new DepositAccount(direct, this.properties, "N" + name, new StopSignal())
 				.commit(Operation.deposit(new BigDecimal("1.00")), null);
@@ -449,7 +449,7 @@ class AdversarialReviewRound2Tests {
 		DepositAccount bob = account("Bob");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		bob.commit(Operation.deposit(new BigDecimal("1.00")), bob.read());
-		CuratorFramework direct = this.zk.clients().connect(this.zk.server().connectString());
+		CuratorFramework direct = this.zk.connect();
 		for (int part = 0; part < 40; part++) {
 			java.util.List<org.apache.zookeeper.Op> creates = new java.util.ArrayList<>();
 			for (int i = 0; i < 1000; i++) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.Outcome;
-import org.zkbank.support.ServerWithProxy;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.zookeeper.ZooKeeperProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdversarialReviewRound3Tests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy();
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
-	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(3));
+	private final DepositSettings properties = RealZooKeeper.properties(Duration.ofSeconds(3));
 
 	// ---------------------------------------------------------------- entryTamperedSince across a replaced audit root
 
@@ -103,7 +103,7 @@ class AdversarialReviewRound3Tests {
 	 */
 	@Test
 	void theStartOfAnAuditDoesNotOverwriteTheBalanceAclUnconditionally() throws Exception {
-		CuratorFramework ops = this.zk.clients().connectAs(this.zk.server().connectString(), "ops", "ops-secret");
+		CuratorFramework ops = this.zk.connectAs("ops", "ops-secret");
 		java.util.List<org.apache.zookeeper.data.ACL> acl = java.util.Arrays.asList(
 				new org.apache.zookeeper.data.ACL(org.apache.zookeeper.ZooDefs.Perms.ALL,
 						new org.apache.zookeeper.data.Id("digest", org.apache.zookeeper.server.auth.DigestAuthenticationProvider
@@ -114,8 +114,7 @@ class AdversarialReviewRound3Tests {
 		ops.create().withACL(acl).forPath("/bank_deposit", bytes("500"));
 		DepositSettings secured = new DepositSettings(new DepositProperties("/bank_deposit", new BigDecimal("1000")),
 				this.properties.retry(), new ZooKeeperProperties.Auth("bank", "s3cret"));
-		DepositAccount alice = new DepositAccount(
-				this.zk.clients().connectAs(this.zk.server().connectString(), "bank", "s3cret"), secured, "Alice", new StopSignal());
+		DepositAccount alice = new DepositAccount(this.zk.connectAs("bank", "s3cret"), secured, "Alice", new StopSignal());
 
 		alice.read();
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.Outcome;
-import org.zkbank.support.ServerWithProxy;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.TransactionLogOracle;
 import org.zkbank.support.ZooKeeperTestClients;
 
@@ -32,9 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdversarialReviewRound4Tests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy();
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
-	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(3));
+	private final DepositSettings properties = RealZooKeeper.properties(Duration.ofSeconds(3));
 
 	/**
 	 * Alice's entry reaches version -2 and her next commit recreates it (delete + create under
@@ -190,7 +190,7 @@ class AdversarialReviewRound4Tests {
 	 */
 	@Test
 	void randomLossesAndStopsAgainstABusyOtherCustomerPassTheOracle() throws Exception {
-		CuratorFramework aliceSession = this.zk.clients().connect(this.zk.proxy().connectString());
+		CuratorFramework aliceSession = this.zk.connectBehindProxy();
 		DepositAccount bob = account("Bob");
 		java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
 		java.util.Random random = new java.util.Random(4);
