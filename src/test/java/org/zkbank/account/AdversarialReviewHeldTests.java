@@ -32,9 +32,8 @@ class AdversarialReviewHeldTests {
 		DepositAccount bob = direct("Bob");
 		Snapshot read = alice.read();
 		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.record(bob.commit(Operation.deposit(new BigDecimal("50.00")), bob.read()));
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
@@ -52,9 +51,8 @@ class AdversarialReviewHeldTests {
 		DepositAccount chuck = direct("Chuck");
 		Snapshot read = alice.read();
 		this.zk.proxy().loseNextCommit(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.withdraw(new BigDecimal("600.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> alice.commit(Operation.withdraw(new BigDecimal("600.00")), read));
 		this.zk.record(bob.commit(Operation.deposit(new BigDecimal("50.00")), bob.read()));
 		this.zk.record(chuck.commit(Operation.withdraw(new BigDecimal("500.00")), chuck.read())); // the rollover
 		this.zk.proxy().heal();
@@ -78,9 +76,8 @@ class AdversarialReviewHeldTests {
 		this.zk.server().setData(path, entry.getBytes(StandardCharsets.UTF_8), -2);
 		Snapshot read = first.read();
 		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		CommitResult meanwhile = second.commit(Operation.deposit(new BigDecimal("10.00")), second.read());
 		this.zk.proxy().heal();
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
@@ -98,9 +95,8 @@ class AdversarialReviewHeldTests {
 		Snapshot read = alice.read();
 		long session = this.zk.zkCli().getZookeeperClient().getZooKeeper().getSessionId();
 		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		Thread.sleep(6_000); // past the 4 s session timeout: the session expires
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(60, TimeUnit.SECONDS));

@@ -60,9 +60,8 @@ class AdversarialReviewRound4Tests {
 		assertThat(rolled.snapshot()).as("after recreating the entry, the customer reads again").isNull();
 
 		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("4.00")), null));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> alice.commit(Operation.deposit(new BigDecimal("4.00")), null));
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
@@ -93,9 +92,8 @@ class AdversarialReviewRound4Tests {
 
 		Snapshot fresh = alice.read();
 		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("4.00")), fresh));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> alice.commit(Operation.deposit(new BigDecimal("4.00")), fresh));
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
@@ -112,9 +110,9 @@ class AdversarialReviewRound4Tests {
 		DepositAccount alice = behindProxy("Alice");
 		Snapshot read = alice.read();
 		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture.supplyAsync(() -> alice.commit(
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> alice.commit(
 				List.of(Operation.withdraw(new BigDecimal("5000.00")), Operation.deposit(new BigDecimal("5.00"))), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
 		this.zk.proxy().heal();
 		CommitResult commit = lost.get(30, TimeUnit.SECONDS);
 		this.zk.record(commit);
@@ -136,9 +134,9 @@ class AdversarialReviewRound4Tests {
 		DepositAccount bob = account("Bob");
 		Snapshot read = alice.read();
 		this.zk.proxy().loseNextCommit(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture.supplyAsync(() -> alice.commit(
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> alice.commit(
 				List.of(Operation.withdraw(new BigDecimal("600.00")), Operation.deposit(new BigDecimal("5.00"))), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
 		this.zk.record(bob.commit(Operation.withdraw(new BigDecimal("500.00")), bob.read()));
 		this.zk.proxy().heal();
 		CommitResult commit = lost.get(30, TimeUnit.SECONDS);
@@ -164,9 +162,8 @@ class AdversarialReviewRound4Tests {
 		Snapshot read = first.read();
 		Snapshot same = second.read();
 		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("10.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> first.commit(Operation.deposit(new BigDecimal("10.00")), read));
 		CommitResult other = this.zk.record(second.commit(Operation.withdraw(new BigDecimal("1000.00")), same));
 		this.zk.record(bob.commit(Operation.deposit(new BigDecimal("3.00")), bob.read()));
 		this.zk.proxy().heal();
@@ -289,9 +286,8 @@ class AdversarialReviewRound4Tests {
 		DepositAccount bob = account("Bob");
 		Snapshot read = alice.read();
 		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.record(bob.commit(Operation.deposit(new BigDecimal("1.00")), bob.read()));
 		this.zk.proxy().heal();
 		CommitResult applied = this.zk.record(lost.get(30, TimeUnit.SECONDS));
@@ -299,9 +295,8 @@ class AdversarialReviewRound4Tests {
 		this.zk.server().setVersion("/bank_deposit", -2);
 		Snapshot again = alice.read();
 		this.zk.proxy().loseNextCommit(true);
-		CompletableFuture<CommitResult> dropped = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.withdraw(new BigDecimal("1101.00")), again));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> dropped = this.zk.proxy()
+			.untilLost(() -> alice.commit(Operation.withdraw(new BigDecimal("1101.00")), again));
 		this.zk.record(bob.commit(Operation.withdraw(new BigDecimal("1.00")), bob.read()));
 		this.zk.proxy().heal();
 		CommitResult notApplied = this.zk.record(dropped.get(30, TimeUnit.SECONDS));

@@ -104,9 +104,8 @@ class AdversarialReviewTests {
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()); // the entry exists
 		Snapshot read = alice.read();
 		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.zkCli().setACL().withACL(onlySomeoneElse()).forPath("/bank_deposit_audit/Alice");
 		this.zk.proxy().heal();
 
@@ -134,9 +133,8 @@ class AdversarialReviewTests {
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		Snapshot read = alice.read();
 		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit/Alice");
 		this.zk.proxy().heal();
 
@@ -164,9 +162,8 @@ class AdversarialReviewTests {
 		DepositAccount first = this.zk.behindProxy(quick, "Alice");
 		Snapshot read = first.read();
 		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		CuratorFramework direct = this.zk.connect();
 		for (int i = 0; i < 33; i++) {
 			new DepositAccount(direct, this.properties, "Alice", new StopSignal())

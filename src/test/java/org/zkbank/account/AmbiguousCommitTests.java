@@ -108,9 +108,8 @@ class AmbiguousCommitTests {
 		Snapshot read = first.read();
 		this.zk.proxy().loseNextCommitReply(true);
 
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		CommitResult meanwhile = this.zk
 			.record(second.commit(Operation.deposit(new BigDecimal("50.00")), second.read()));
 		this.zk.proxy().heal();
@@ -135,9 +134,8 @@ class AmbiguousCommitTests {
 		Snapshot read = first.read();
 		this.zk.proxy().loseNextCommit(true);
 
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> first.commit(Operation.withdraw(new BigDecimal("700.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> first.commit(Operation.withdraw(new BigDecimal("700.00")), read));
 		this.zk.record(second.commit(Operation.withdraw(new BigDecimal("500.00")), second.read()));
 		this.zk.proxy().heal();
 		CommitResult resolved = this.zk.record(lost.get(30, TimeUnit.SECONDS));
@@ -158,9 +156,8 @@ class AmbiguousCommitTests {
 		Snapshot read = first.read();
 		this.zk.proxy().loseNextCommitReply(true);
 
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		CuratorFramework direct = this.zk.connect();
 		for (int i = 0; i < others; i++) {
 			this.zk.record(new DepositAccount(direct, this.properties, "Alice", new StopSignal())
@@ -186,9 +183,8 @@ class AmbiguousCommitTests {
 		Snapshot read = alice.read();
 		this.zk.proxy().loseNextCommitReply(true);
 
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		stop.stop();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
@@ -221,9 +217,8 @@ class AmbiguousCommitTests {
 		Snapshot read = alice.read();
 		this.zk.proxy().loseNextCommit(true);
 
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.untilLost(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.connect()
 			.setACL()
 			.withACL(List.of(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)))

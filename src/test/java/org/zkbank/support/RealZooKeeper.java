@@ -2,6 +2,8 @@ package org.zkbank.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +22,7 @@ import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositSettings;
+import org.zkbank.account.OperationResult;
 import org.zkbank.account.RetryProperties;
 import org.zkbank.account.StopSignal;
 
@@ -228,6 +231,21 @@ public final class RealZooKeeper implements BeforeAllCallback, BeforeEachCallbac
 		assertThat(report.conserved()).as(report.toString()).isTrue();
 		checkLog(properties, report);
 		return report;
+	}
+
+	/**
+	 * Checks that a deposit applied before its reply was lost was not applied again: the balance
+	 * is at most {@code atMost}. Prints the lost commit's result and the balance.
+	 */
+	public void assertNotAppliedTwice(DepositSettings properties, CommitResult lost, String atMost) throws Exception {
+		OperationResult deposit = lost.single();
+		String balance = new String(this.zkCli.getData().forPath(properties.deposit().path()), StandardCharsets.UTF_8);
+		System.out.println("lost one " + deposit.outcome() + " (" + deposit.reason() + ") attempts "
+				+ lost.stats().attempts() + ", balance " + balance);
+		assertThat(new BigDecimal(balance))
+			.as("the deposit of %s was applied before its reply was lost and must not be applied again "
+					+ "(outcome %s, attempts %d)", deposit.operation().amount(), deposit.outcome(), lost.stats().attempts())
+			.isLessThanOrEqualTo(new BigDecimal(atMost));
 	}
 
 	private TransactionLogOracle.Verdict checkLog(DepositSettings properties, AuditReport report) {

@@ -12,12 +12,16 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A TCP proxy between ZooKeeper clients and one server that reads the protocol's frames, so a
@@ -77,6 +81,16 @@ public final class ZooKeeperProxy implements AutoCloseable {
 	/** The reply to the next commit is not forwarded and the connection is cut: the commit was applied. */
 	public void loseNextCommitReply(boolean thenRefuse) {
 		arm(Fault.DROP_NEXT_REPLY, thenRefuse);
+	}
+
+	/**
+	 * Starts a commit in the background and returns once the fault armed for it (a lost commit or
+	 * reply) has hit; the commit's result is still to come.
+	 */
+	public <T> CompletableFuture<T> untilLost(Supplier<T> commit) throws InterruptedException {
+		CompletableFuture<T> result = CompletableFuture.supplyAsync(commit);
+		assertThat(awaitFault(Duration.ofSeconds(10))).as("the commit or its reply lost within 10 s").isTrue();
+		return result;
 	}
 
 	public boolean awaitFault(Duration timeout) throws InterruptedException {
