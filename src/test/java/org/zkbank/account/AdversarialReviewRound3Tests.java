@@ -43,9 +43,8 @@ class AdversarialReviewRound3Tests {
 	void aLostFirstCommitAcrossANewAuditIsNotAppliedTwice() throws Exception {
 		DepositAccount first = behindProxy("Alice");
 		Snapshot read = first.read();
-		this.zk.proxy().loseNextCommitReply(true);
 		CompletableFuture<CommitResult> lost = this.zk.proxy()
-			.untilLost(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
+			.loseReplyOf(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit");
 		this.zk.proxy().heal();
 
@@ -64,9 +63,8 @@ class AdversarialReviewRound3Tests {
 		DepositAccount first = behindProxy("Alice");
 		first.commit(Operation.deposit(new BigDecimal("1.00")), first.read());
 		Snapshot read = first.read();
-		this.zk.proxy().loseNextCommitReply(true);
 		CompletableFuture<CommitResult> lost = this.zk.proxy()
-			.untilLost(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
+			.loseReplyOf(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit");
 		CommitResult other = account("Alice").commit(Operation.deposit(new BigDecimal("1.00")), null);
 		this.zk.proxy().heal();

@@ -103,9 +103,8 @@ class AdversarialReviewTests {
 		DepositAccount alice = behindProxy("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()); // the entry exists
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommitReply(true);
 		CompletableFuture<CommitResult> lost = this.zk.proxy()
-			.untilLost(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.zkCli().setACL().withACL(onlySomeoneElse()).forPath("/bank_deposit_audit/Alice");
 		this.zk.proxy().heal();
 
@@ -132,9 +131,8 @@ class AdversarialReviewTests {
 		DepositAccount alice = behindProxy("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommitReply(true);
 		CompletableFuture<CommitResult> lost = this.zk.proxy()
-			.untilLost(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit/Alice");
 		this.zk.proxy().heal();
 
@@ -161,9 +159,8 @@ class AdversarialReviewTests {
 				this.properties.auth());
 		DepositAccount first = this.zk.behindProxy(quick, "Alice");
 		Snapshot read = first.read();
-		this.zk.proxy().loseNextCommitReply(true);
 		CompletableFuture<CommitResult> lost = this.zk.proxy()
-			.untilLost(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
+			.loseReplyOf(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		CuratorFramework direct = this.zk.connect();
 		for (int i = 0; i < 33; i++) {
 			new DepositAccount(direct, this.properties, "Alice", new StopSignal())

@@ -106,10 +106,9 @@ class AmbiguousCommitTests {
 		DepositAccount first = behindProxy("Alice");
 		DepositAccount second = direct("Alice");
 		Snapshot read = first.read();
-		this.zk.proxy().loseNextCommitReply(true);
 
 		CompletableFuture<CommitResult> lost = this.zk.proxy()
-			.untilLost(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
+			.loseReplyOf(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		CommitResult meanwhile = this.zk
 			.record(second.commit(Operation.deposit(new BigDecimal("50.00")), second.read()));
 		this.zk.proxy().heal();
@@ -132,10 +131,9 @@ class AmbiguousCommitTests {
 		DepositAccount first = behindProxy("Alice");
 		DepositAccount second = direct("Alice");
 		Snapshot read = first.read();
-		this.zk.proxy().loseNextCommit(true);
 
 		CompletableFuture<CommitResult> lost = this.zk.proxy()
-			.untilLost(() -> first.commit(Operation.withdraw(new BigDecimal("700.00")), read));
+			.loseRequestOf(() -> first.commit(Operation.withdraw(new BigDecimal("700.00")), read));
 		this.zk.record(second.commit(Operation.withdraw(new BigDecimal("500.00")), second.read()));
 		this.zk.proxy().heal();
 		CommitResult resolved = this.zk.record(lost.get(30, TimeUnit.SECONDS));
@@ -154,10 +152,9 @@ class AmbiguousCommitTests {
 			throws Exception {
 		DepositAccount first = behindProxy("Alice");
 		Snapshot read = first.read();
-		this.zk.proxy().loseNextCommitReply(true);
 
 		CompletableFuture<CommitResult> lost = this.zk.proxy()
-			.untilLost(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
+			.loseReplyOf(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		CuratorFramework direct = this.zk.connect();
 		for (int i = 0; i < others; i++) {
 			this.zk.record(new DepositAccount(direct, this.properties, "Alice", new StopSignal())
@@ -181,10 +178,9 @@ class AmbiguousCommitTests {
 		DepositAccount alice = new DepositAccount(this.zk.connectBehindProxy(), this.properties,
 				"Alice", stop);
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommitReply(true);
 
 		CompletableFuture<CommitResult> lost = this.zk.proxy()
-			.untilLost(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		stop.stop();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
@@ -215,10 +211,9 @@ class AmbiguousCommitTests {
 	void aResendRefusedWhileALostWriteMayStillLandEndsUnknownNotFailed() throws Exception {
 		DepositAccount alice = behindProxy("Alice");
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommit(true);
 
 		CompletableFuture<CommitResult> lost = this.zk.proxy()
-			.untilLost(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
+			.loseRequestOf(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.connect()
 			.setACL()
 			.withACL(List.of(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)))

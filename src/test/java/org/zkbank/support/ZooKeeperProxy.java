@@ -84,10 +84,26 @@ public final class ZooKeeperProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a commit in the background and returns once the fault armed for it (a lost commit or
-	 * reply) has hit; the commit's result is still to come.
+	 * Starts a commit in the background whose reply is lost after the server applied it, the
+	 * proxy then refusing connections until {@link #heal}; returns once the reply was lost, the
+	 * commit's result still to come.
 	 */
-	public <T> CompletableFuture<T> untilLost(Supplier<T> commit) throws InterruptedException {
+	public <T> CompletableFuture<T> loseReplyOf(Supplier<T> commit) throws InterruptedException {
+		loseNextCommitReply(true);
+		return untilLost(commit);
+	}
+
+	/**
+	 * Starts a commit in the background whose request is lost before the server saw it, the
+	 * proxy then refusing connections until {@link #heal}; returns once it was lost, the
+	 * commit's result still to come.
+	 */
+	public <T> CompletableFuture<T> loseRequestOf(Supplier<T> commit) throws InterruptedException {
+		loseNextCommit(true);
+		return untilLost(commit);
+	}
+
+	private <T> CompletableFuture<T> untilLost(Supplier<T> commit) throws InterruptedException {
 		CompletableFuture<T> result = CompletableFuture.supplyAsync(commit);
 		assertThat(awaitFault(Duration.ofSeconds(10))).as("the commit or its reply lost within 10 s").isTrue();
 		return result;
