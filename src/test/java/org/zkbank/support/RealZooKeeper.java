@@ -153,6 +153,7 @@ public final class RealZooKeeper implements BeforeAllCallback, BeforeEachCallbac
 		}
 	}
 
+	/** The server: a test may stop and restart it, or set a node's version. */
 	public InProcessZooKeeper server() {
 		return this.server;
 	}
