@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.Outcome;
-import org.zkbank.support.ServerWithProxy;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class AdversarialReviewHeldTests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy(4_000);
+	final RealZooKeeper zk = RealZooKeeper.perTest().sessionTimeout(4_000);
 
 	private final DepositSettings properties = ZooKeeperTestClients.properties("/bank_deposit");
 
@@ -31,10 +31,8 @@ class AdversarialReviewHeldTests {
 		DepositAccount alice = behindProxy("Alice");
 		DepositAccount bob = direct("Bob");
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.record(bob.commit(Operation.deposit(new BigDecimal("50.00")), bob.read()));
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
@@ -51,10 +49,8 @@ class AdversarialReviewHeldTests {
 		DepositAccount bob = direct("Bob");
 		DepositAccount chuck = direct("Chuck");
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommit(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.withdraw(new BigDecimal("600.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseRequestOf(() -> alice.commit(Operation.withdraw(new BigDecimal("600.00")), read));
 		this.zk.record(bob.commit(Operation.deposit(new BigDecimal("50.00")), bob.read()));
 		this.zk.record(chuck.commit(Operation.withdraw(new BigDecimal("500.00")), chuck.read())); // the rollover
 		this.zk.proxy().heal();
@@ -77,10 +73,8 @@ class AdversarialReviewHeldTests {
 			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
 		this.zk.server().setData(path, entry.getBytes(StandardCharsets.UTF_8), -2);
 		Snapshot read = first.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		CommitResult meanwhile = second.commit(Operation.deposit(new BigDecimal("10.00")), second.read());
 		this.zk.proxy().heal();
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
@@ -97,10 +91,8 @@ class AdversarialReviewHeldTests {
 		DepositAccount alice = behindProxy("Alice");
 		Snapshot read = alice.read();
 		long session = this.zk.zkCli().getZookeeperClient().getZooKeeper().getSessionId();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		Thread.sleep(6_000); // past the 4 s session timeout: the session expires
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(60, TimeUnit.SECONDS));

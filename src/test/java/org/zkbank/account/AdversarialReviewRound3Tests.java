@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.Outcome;
-import org.zkbank.support.ServerWithProxy;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.zookeeper.ZooKeeperProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdversarialReviewRound3Tests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy();
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
-	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(3));
+	private final DepositSettings properties = RealZooKeeper.properties(Duration.ofSeconds(3));
 
 	// ---------------------------------------------------------------- entryTamperedSince across a replaced audit root
 
@@ -43,22 +43,14 @@ class AdversarialReviewRound3Tests {
 	void aLostFirstCommitAcrossANewAuditIsNotAppliedTwice() throws Exception {
 		DepositAccount first = behindProxy("Alice");
 		Snapshot read = first.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit");
 		this.zk.proxy().heal();
 
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
-		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
-		System.out.println("lost one " + result.single().outcome() + " (" + result.single().reason() + ") attempts " + result.stats().attempts()
-				+ ", balance " + balance);
-		assertThat(new BigDecimal(balance))
-			.as("the deposit of 100.00 was applied before its reply was lost and must not be applied again "
-					+ "(outcome %s, attempts %d)", result.single().outcome(), result.stats().attempts())
-			.isLessThanOrEqualTo(new BigDecimal("1100.00"));
+		this.zk.assertNotAppliedTwice(this.properties, result, "1100.00");
 	}
 
 	/**
@@ -71,24 +63,17 @@ class AdversarialReviewRound3Tests {
 		DepositAccount first = behindProxy("Alice");
 		first.commit(Operation.deposit(new BigDecimal("1.00")), first.read());
 		Snapshot read = first.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit");
 		CommitResult other = account("Alice").commit(Operation.deposit(new BigDecimal("1.00")), null);
 		this.zk.proxy().heal();
 
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
-		String balance = text(this.zk.zkCli().getData().forPath("/bank_deposit"));
-		System.out.println("other " + other.single().outcome() + "; lost one " + result.single().outcome() + " (" + result.single().reason()
-				+ ") attempts " + result.stats().attempts() + ", balance " + balance);
+		System.out.println("other " + other.single().outcome());
 		assertThat(other.single().outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(new BigDecimal(balance))
-			.as("the deposit of 100.00 was applied before its reply was lost and must not be applied again "
-					+ "(outcome %s, attempts %d)", result.single().outcome(), result.stats().attempts())
-			.isLessThanOrEqualTo(new BigDecimal("1102.00"));
+		this.zk.assertNotAppliedTwice(this.properties, result, "1102.00");
 	}
 
 	// ---------------------------------------------------------------- a replaced entry with a marker made with it
@@ -103,7 +88,7 @@ class AdversarialReviewRound3Tests {
 	 */
 	@Test
 	void theStartOfAnAuditDoesNotOverwriteTheBalanceAclUnconditionally() throws Exception {
-		CuratorFramework ops = this.zk.clients().connectAs(this.zk.server().connectString(), "ops", "ops-secret");
+		CuratorFramework ops = this.zk.connectAs("ops", "ops-secret");
 		java.util.List<org.apache.zookeeper.data.ACL> acl = java.util.Arrays.asList(
 				new org.apache.zookeeper.data.ACL(org.apache.zookeeper.ZooDefs.Perms.ALL,
 						new org.apache.zookeeper.data.Id("digest", org.apache.zookeeper.server.auth.DigestAuthenticationProvider
@@ -114,8 +99,7 @@ class AdversarialReviewRound3Tests {
 		ops.create().withACL(acl).forPath("/bank_deposit", bytes("500"));
 		DepositSettings secured = new DepositSettings(new DepositProperties("/bank_deposit", new BigDecimal("1000")),
 				this.properties.retry(), new ZooKeeperProperties.Auth("bank", "s3cret"));
-		DepositAccount alice = new DepositAccount(
-				this.zk.clients().connectAs(this.zk.server().connectString(), "bank", "s3cret"), secured, "Alice", new StopSignal());
+		DepositAccount alice = new DepositAccount(this.zk.connectAs("bank", "s3cret"), secured, "Alice", new StopSignal());
 
 		alice.read();
 
@@ -142,10 +126,6 @@ class AdversarialReviewRound3Tests {
 
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static String text(byte[] data) {
-		return new String(data, StandardCharsets.UTF_8);
 	}
 
 }

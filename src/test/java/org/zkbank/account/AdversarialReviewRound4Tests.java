@@ -7,13 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.Outcome;
-import org.zkbank.support.ServerWithProxy;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.TransactionLogOracle;
 import org.zkbank.support.ZooKeeperTestClients;
 
@@ -32,9 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdversarialReviewRound4Tests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy();
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
-	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(3));
+	private final DepositSettings properties = RealZooKeeper.properties(Duration.ofSeconds(3));
 
 	/**
 	 * Alice's entry reaches version -2 and her next commit recreates it (delete + create under
@@ -50,19 +51,13 @@ class AdversarialReviewRound4Tests {
 	void aLostReplyRightAfterAnEntryRolloverIsSettledAsCommitted() throws Exception {
 		DepositAccount alice = behindProxy("Alice");
 		this.zk.record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
-		String entry = this.properties.deposit().auditPath() + "/Alice";
-		long commits = 1 + Integer.toUnsignedLong(-2);
-		String totals = new String(this.zk.zkCli().getData().forPath(entry), StandardCharsets.UTF_8)
-			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
-		this.zk.server().setData(entry, totals.getBytes(StandardCharsets.UTF_8), -2);
+		entryAtVersionMinusTwo("Alice");
 		CommitResult rolled = this.zk.record(alice.commit(Operation.deposit(new BigDecimal("2.00")), alice.read()));
 		assertThat(rolled.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(rolled.snapshot()).as("after recreating the entry, the customer reads again").isNull();
 
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("4.00")), null));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("4.00")), null));
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
@@ -84,18 +79,12 @@ class AdversarialReviewRound4Tests {
 	void aLostReplyAfterAnEntryRolloverFromAFreshReadIsSettledAsCommitted() throws Exception {
 		DepositAccount alice = behindProxy("Alice");
 		this.zk.record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
-		String entry = this.properties.deposit().auditPath() + "/Alice";
-		long commits = 1 + Integer.toUnsignedLong(-2);
-		String totals = new String(this.zk.zkCli().getData().forPath(entry), StandardCharsets.UTF_8)
-			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
-		this.zk.server().setData(entry, totals.getBytes(StandardCharsets.UTF_8), -2);
+		entryAtVersionMinusTwo("Alice");
 		this.zk.record(alice.commit(Operation.deposit(new BigDecimal("2.00")), alice.read()));
 
 		Snapshot fresh = alice.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("4.00")), fresh));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("4.00")), fresh));
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
@@ -109,20 +98,8 @@ class AdversarialReviewRound4Tests {
 	 */
 	@Test
 	void aLostReplyOfAGroupWithARejectedOperationIsSettledPerOperation() throws Exception {
-		DepositAccount alice = behindProxy("Alice");
-		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture.supplyAsync(() -> alice.commit(
-				List.of(Operation.withdraw(new BigDecimal("5000.00")), Operation.deposit(new BigDecimal("5.00"))), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
-		this.zk.proxy().heal();
-		CommitResult commit = lost.get(30, TimeUnit.SECONDS);
-		this.zk.record(commit);
-
-		this.zk.verify(this.properties);
-		assertThat(commit.operations()).extracting(OperationResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
-		assertThat(new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
-			.isEqualTo("1005.00");
+		lostGroupIsSettledPerOperation(true, "5000.00", () -> {
+		}, "1005.00");
 	}
 
 	/**
@@ -132,14 +109,25 @@ class AdversarialReviewRound4Tests {
 	 */
 	@Test
 	void aLostRequestOfAGroupReplannedAfterAnotherCommitIsAppliedOnce() throws Exception {
-		DepositAccount alice = behindProxy("Alice");
 		DepositAccount bob = account("Bob");
+		lostGroupIsSettledPerOperation(false, "600.00",
+				() -> this.zk.record(bob.commit(Operation.withdraw(new BigDecimal("500.00")), bob.read())), "505.00");
+	}
+
+	/**
+	 * Alice commits a group of a withdrawal and a deposit of 5.00, and loses its reply (applied)
+	 * or its request; meanwhile runs before she is back. The group ends with the withdrawal
+	 * rejected and the deposit committed, once, and the balance as given.
+	 */
+	private void lostGroupIsSettledPerOperation(boolean applied, String withdrawal, Runnable meanwhile, String balance)
+			throws Exception {
+		DepositAccount alice = behindProxy("Alice");
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommit(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture.supplyAsync(() -> alice.commit(
-				List.of(Operation.withdraw(new BigDecimal("600.00")), Operation.deposit(new BigDecimal("5.00"))), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
-		this.zk.record(bob.commit(Operation.withdraw(new BigDecimal("500.00")), bob.read()));
+		Supplier<CommitResult> group = () -> alice.commit(
+				List.of(Operation.withdraw(new BigDecimal(withdrawal)), Operation.deposit(new BigDecimal("5.00"))), read);
+		CompletableFuture<CommitResult> lost = applied ? this.zk.proxy().loseReplyOf(group)
+				: this.zk.proxy().loseRequestOf(group);
+		meanwhile.run();
 		this.zk.proxy().heal();
 		CommitResult commit = lost.get(30, TimeUnit.SECONDS);
 		this.zk.record(commit);
@@ -147,7 +135,7 @@ class AdversarialReviewRound4Tests {
 		this.zk.verify(this.properties);
 		assertThat(commit.operations()).extracting(OperationResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
 		assertThat(new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
-			.isEqualTo("505.00");
+			.isEqualTo(balance);
 	}
 
 	/**
@@ -163,10 +151,8 @@ class AdversarialReviewRound4Tests {
 		DepositAccount bob = account("Bob");
 		Snapshot read = first.read();
 		Snapshot same = second.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("10.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> first.commit(Operation.deposit(new BigDecimal("10.00")), read));
 		CommitResult other = this.zk.record(second.commit(Operation.withdraw(new BigDecimal("1000.00")), same));
 		this.zk.record(bob.commit(Operation.deposit(new BigDecimal("3.00")), bob.read()));
 		this.zk.proxy().heal();
@@ -190,7 +176,7 @@ class AdversarialReviewRound4Tests {
 	 */
 	@Test
 	void randomLossesAndStopsAgainstABusyOtherCustomerPassTheOracle() throws Exception {
-		CuratorFramework aliceSession = this.zk.clients().connect(this.zk.proxy().connectString());
+		CuratorFramework aliceSession = this.zk.connectBehindProxy();
 		DepositAccount bob = account("Bob");
 		java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
 		java.util.Random random = new java.util.Random(4);
@@ -288,20 +274,16 @@ class AdversarialReviewRound4Tests {
 		DepositAccount alice = behindProxy("Alice");
 		DepositAccount bob = account("Bob");
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.record(bob.commit(Operation.deposit(new BigDecimal("1.00")), bob.read()));
 		this.zk.proxy().heal();
 		CommitResult applied = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
 		this.zk.server().setVersion("/bank_deposit", -2);
 		Snapshot again = alice.read();
-		this.zk.proxy().loseNextCommit(true);
-		CompletableFuture<CommitResult> dropped = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.withdraw(new BigDecimal("1101.00")), again));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> dropped = this.zk.proxy()
+			.loseRequestOf(() -> alice.commit(Operation.withdraw(new BigDecimal("1101.00")), again));
 		this.zk.record(bob.commit(Operation.withdraw(new BigDecimal("1.00")), bob.read()));
 		this.zk.proxy().heal();
 		CommitResult notApplied = this.zk.record(dropped.get(30, TimeUnit.SECONDS));
@@ -315,6 +297,15 @@ class AdversarialReviewRound4Tests {
 		assertThat(notApplied.single().outcome()).isEqualTo(Outcome.REJECTED);
 		assertThat(balance).isEqualTo("1100.00");
 		assertThat(report.discrepancy()).isZero();
+	}
+
+	/** Sets a customer's entry, after one commit, to what 2^32 - 1 commits would leave: at version -2. */
+	private void entryAtVersionMinusTwo(String customer) throws Exception {
+		String entry = this.properties.deposit().auditPath() + "/" + customer;
+		long commits = 1 + Integer.toUnsignedLong(-2);
+		String totals = new String(this.zk.zkCli().getData().forPath(entry), StandardCharsets.UTF_8)
+			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
+		this.zk.server().setData(entry, totals.getBytes(StandardCharsets.UTF_8), -2);
 	}
 
 	/** The balance as the audit expects it: a test that set an entry's data in the DataTree cannot use the log. */

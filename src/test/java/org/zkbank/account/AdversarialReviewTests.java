@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.Outcome;
-import org.zkbank.support.ServerWithProxy;
+import org.zkbank.support.RealZooKeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -31,10 +31,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class AdversarialReviewTests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy();
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
 	/** A short operation timeout, so that commits that cannot settle end within the test. */
-	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(3));
+	private final DepositSettings properties = RealZooKeeper.properties(Duration.ofSeconds(3));
 
 	/**
 	 * A deposit path whose parent does not exist (deleted, or never made): the customer's read
@@ -46,8 +46,7 @@ class AdversarialReviewTests {
 		DepositSettings nested = new DepositSettings(new DepositProperties("/branch/bank_deposit", new BigDecimal("1000")),
 				this.properties.retry(), this.properties.auth());
 		StopSignal stop = new StopSignal();
-		DepositAccount alice = new DepositAccount(this.zk.clients().connect(this.zk.server().connectString()), nested, "Alice",
-				stop);
+		DepositAccount alice = new DepositAccount(this.zk.connect(), nested, "Alice", stop);
 		assertReadEnds(alice, stop);
 	}
 
@@ -87,8 +86,7 @@ class AdversarialReviewTests {
 	@Test
 	void anUnreadableAuditRootIsReportedAndTheReadEndsOnAStop() throws Exception {
 		StopSignal stop = new StopSignal();
-		DepositAccount alice = new DepositAccount(this.zk.clients().connect(this.zk.server().connectString()), this.properties,
-				"Alice", stop);
+		DepositAccount alice = new DepositAccount(this.zk.connect(), this.properties, "Alice", stop);
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		this.zk.zkCli().setACL().withACL(onlySomeoneElse()).forPath("/bank_deposit_audit");
 
@@ -105,10 +103,8 @@ class AdversarialReviewTests {
 		DepositAccount alice = behindProxy("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()); // the entry exists
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.zkCli().setACL().withACL(onlySomeoneElse()).forPath("/bank_deposit_audit/Alice");
 		this.zk.proxy().heal();
 
@@ -135,10 +131,8 @@ class AdversarialReviewTests {
 		DepositAccount alice = behindProxy("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit_audit/Alice");
 		this.zk.proxy().heal();
 
@@ -163,14 +157,11 @@ class AdversarialReviewTests {
 		DepositSettings quick = new DepositSettings(this.properties.deposit(),
 				new RetryProperties(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(3)),
 				this.properties.auth());
-		DepositAccount first = new DepositAccount(this.zk.clients().connect(this.zk.proxy().connectString()), quick, "Alice",
-				new StopSignal());
+		DepositAccount first = this.zk.behindProxy(quick, "Alice");
 		Snapshot read = first.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
-		CuratorFramework direct = this.zk.clients().connect(this.zk.server().connectString());
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
+		CuratorFramework direct = this.zk.connect();
 		for (int i = 0; i < 33; i++) {
 			new DepositAccount(direct, this.properties, "Alice", new StopSignal())
 				.commit(Operation.deposit(new BigDecimal("1.00")), null);
@@ -321,7 +312,7 @@ class AdversarialReviewTests {
 	 */
 	@Test
 	void theAuditOfEightHundredCustomerNamesWorksAndDoesNotDisconnectTheSharedSession() throws Exception {
-		CuratorFramework shared = this.zk.clients().connect(this.zk.server().connectString());
+		CuratorFramework shared = this.zk.connect();
 		DepositAccount alice = new DepositAccount(shared, this.properties, "Alice", new StopSignal());
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		for (int name = 0; name < 800; name++) {

@@ -23,8 +23,7 @@ import org.zkbank.account.OperationResult;
 import org.zkbank.account.Outcome;
 import org.zkbank.account.Snapshot;
 import org.zkbank.account.StopSignal;
-import org.zkbank.support.ServerWithProxy;
-import org.zkbank.support.TransactionLogOracle;
+import org.zkbank.support.RealZooKeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,20 +36,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdversarialReviewRound4GroupTests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy();
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
-	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(2));
+	private final DepositSettings properties = RealZooKeeper.properties(Duration.ofSeconds(2));
 
 	private final List<CommitResult> history = Collections.synchronizedList(new ArrayList<>());
 
 	@Test
 	void groupCommitsWithRandomLossesStaleBasesAndAStopMidFlightPassTheOracle() throws Exception {
 		StopSignal stop = new StopSignal();
-		DepositAccount alice = new DepositAccount(this.zk.clients().connect(this.zk.proxy().connectString()), this.properties,
-				"Alice", stop);
+		DepositAccount alice = new DepositAccount(this.zk.connectBehindProxy(), this.properties, "Alice", stop);
 		GroupCommit group = new GroupCommit(alice, this.history::add);
-		DepositAccount bob = new DepositAccount(this.zk.clients().connect(this.zk.server().connectString()), this.properties, "Bob",
-				new StopSignal());
+		DepositAccount bob = this.zk.account(this.properties, "Bob");
 		AtomicBoolean running = new AtomicBoolean(true);
 		CompletableFuture<Void> bobs = CompletableFuture.runAsync(() -> {
 			Random mine = new Random(11);
@@ -130,8 +127,7 @@ class AdversarialReviewRound4GroupTests {
 					+ commit.operations().get(0).reason()));
 		assertThat(report.unexplainedWrites()).isZero();
 		assertThat(report.conserved()).as(report.toString()).isTrue();
-		System.out.println(new TransactionLogOracle(this.properties, List.of(this.zk.server().dataDirectory()))
-			.check(this.history, report, 0));
+		System.out.println(this.zk.oracle(this.properties).check(this.history, report, 0));
 	}
 
 }

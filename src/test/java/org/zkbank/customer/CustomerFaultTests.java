@@ -18,13 +18,15 @@ import java.util.stream.IntStream;
 
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositSettings;
+import org.zkbank.support.InProcessZooKeeper;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperProxy;
 import org.zkbank.support.ZooKeeperTestClients;
 
@@ -41,29 +43,28 @@ class CustomerFaultTests {
 
 	private static final Duration PROGRESS = Duration.ofSeconds(60);
 
-	/** Sessions of 3 s, so that expiry and partitions take seconds, not minutes. */
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients(3_000);
+	/**
+	 * A standalone server with 200 ms ticks (sessions of 0.4 to 4 s), and clients with sessions of
+	 * 3 s, so that expiry and partitions take seconds, not minutes. The ensemble test leaves the
+	 * server alone and starts three of its own.
+	 */
+	@RegisterExtension
+	final RealZooKeeper zk = RealZooKeeper.perTest().sessionTimeout(3_000);
 
 	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
 	/** Up to 5 ms between operations: a fast pace at which a customer behind a slower link still gets turns. */
 	private final CustomerRun run = new CustomerRun(this.bank, Duration.ofMillis(5));
 
-	private final List<AutoCloseable> servers = new ArrayList<>();
-
 	@AfterEach
-	void tearDown() throws Exception {
+	void stopTheCustomers() throws Exception {
 		this.run.close();
-		this.clients.close();
-		for (AutoCloseable server : this.servers) {
-			server.close();
-		}
 	}
 
 	@Test
 	void standaloneServerRestartInTheMiddleOfCommits() throws Exception {
-		TestingServer server = server();
-		startCustomers(server.getConnectString());
+		InProcessZooKeeper server = this.zk.server();
+		startCustomers(server.connectString());
 		this.run.awaitCommits(100, PROGRESS);
 
 		server.stop();
@@ -71,13 +72,13 @@ class CustomerFaultTests {
 		server.restart();
 
 		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
-		this.run.verify("server restart", audit(server.getConnectString()), Set.of(), logs(server));
+		this.run.verify("server restart", audit(server.connectString()), Set.of(), logs(server));
 	}
 
 	@Test
 	void sessionExpiryOfOneCustomerMidOperation() throws Exception {
-		TestingServer server = server();
-		List<CustomerRun.Running> customers = startCustomers(server.getConnectString());
+		InProcessZooKeeper server = this.zk.server();
+		List<CustomerRun.Running> customers = startCustomers(server.connectString());
 		this.run.awaitCommits(100, PROGRESS);
 
 		for (int expiry = 0; expiry < 5; expiry++) {
@@ -85,14 +86,14 @@ class CustomerFaultTests {
 			this.run.awaitEachCommits(List.of("Alice"), PROGRESS);
 		}
 
-		this.run.verify("session expiry", audit(server.getConnectString()), Set.of(), logs(server));
+		this.run.verify("session expiry", audit(server.connectString()), Set.of(), logs(server));
 	}
 
 	@Test
 	void ensembleLosesItsLeaderThenAFollowerThenItsQuorum() throws Exception {
 		TestingCluster cluster = new TestingCluster(
 				IntStream.rangeClosed(1, 3).mapToObj(CustomerFaultTests::spec).toList());
-		this.servers.add(cluster);
+		this.zk.closeAfterTest(cluster);
 		cluster.start();
 		startCustomers(cluster.getConnectString());
 		this.run.awaitCommits(100, PROGRESS);
@@ -122,12 +123,11 @@ class CustomerFaultTests {
 
 	@Test
 	void partitionOfOneCustomerLongEnoughForItsSessionToExpire() throws Exception {
-		TestingServer server = server();
-		ZooKeeperProxy partition = new ZooKeeperProxy(server.getPort());
-		this.servers.add(partition);
-		this.run.start("Alice", this.clients.connect(partition.connectString()));
-		this.run.start("Bob", this.clients.connect(server.getConnectString()));
-		this.run.start("Chuck", this.clients.connect(server.getConnectString()));
+		InProcessZooKeeper server = this.zk.server();
+		ZooKeeperProxy partition = this.zk.proxy();
+		this.run.start("Alice", this.zk.connectBehindProxy());
+		this.run.start("Bob", this.zk.connect());
+		this.run.start("Chuck", this.zk.connect());
 		this.run.awaitCommits(100, PROGRESS);
 
 		partition.stall();
@@ -136,15 +136,14 @@ class CustomerFaultTests {
 		partition.heal();
 
 		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
-		this.run.verify("partition", audit(server.getConnectString()), Set.of(), logs(server));
+		this.run.verify("partition", audit(server.connectString()), Set.of(), logs(server));
 	}
 
 	@Test
 	void customerKilledMidCommitThenRestartedUnderTheSameName() throws Exception {
-		TestingServer server = server();
-		ZooKeeperProxy link = new ZooKeeperProxy(server.getPort());
-		this.servers.add(link);
-		CustomerRun.Running victim = this.run.start("Alice", this.clients.connect(link.connectString()));
+		InProcessZooKeeper server = this.zk.server();
+		ZooKeeperProxy link = this.zk.proxy();
+		CustomerRun.Running victim = this.run.start("Alice", this.zk.connectBehindProxy());
 		this.run.awaitCommits(50, PROGRESS);
 
 		// Alone, Alice's commits never conflict: the server applies this one, she never hears of it.
@@ -152,37 +151,37 @@ class CustomerFaultTests {
 		assertThat(link.awaitFault(PROGRESS)).isTrue();
 		victim.kill();
 		link.heal();
-		startCustomers(server.getConnectString());
+		startCustomers(server.connectString());
 
 		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
-		assertThat(this.run.verify("killed mid-commit", audit(server.getConnectString()), Set.of("Alice"), logs(server)))
+		assertThat(this.run.verify("killed mid-commit", audit(server.connectString()), Set.of("Alice"), logs(server)))
 			.isEqualTo(1);
 	}
 
 	@Test
 	void twoInstancesUnderOneCustomerNameAtOnce() throws Exception {
-		TestingServer server = server();
-		startCustomers(server.getConnectString());
-		this.run.start("Alice", this.clients.connect(server.getConnectString()));
+		InProcessZooKeeper server = this.zk.server();
+		startCustomers(server.connectString());
+		this.run.start("Alice", this.zk.connect());
 
 		this.run.awaitCommits(600, PROGRESS);
 
-		this.run.verify("two Alices", audit(server.getConnectString()), Set.of(), logs(server));
+		this.run.verify("two Alices", audit(server.connectString()), Set.of(), logs(server));
 	}
 
 	@Test
 	void sixteenCustomersWithNoPausesAllMakeProgress() throws Exception {
-		TestingServer server = server();
+		InProcessZooKeeper server = this.zk.server();
 		List<String> names = IntStream.range(0, 16).mapToObj((i) -> "Customer" + i).toList();
 		try (CustomerRun noPauses = new CustomerRun(this.bank, Duration.ZERO)) {
 			for (String name : names) {
-				noPauses.start(name, this.clients.connect(server.getConnectString()));
+				noPauses.start(name, this.zk.connect());
 			}
 
 			noPauses.awaitCommits(2_000, PROGRESS);
 			noPauses.awaitEachCommits(names, PROGRESS);
 
-			noPauses.verify("16 customers, no pauses", audit(server.getConnectString()), Set.of(), logs(server));
+			noPauses.verify("16 customers, no pauses", audit(server.connectString()), Set.of(), logs(server));
 			Map<String, Long> commits = noPauses.commitsByCustomer();
 			double fairShare = commits.values().stream().mapToLong(Long::longValue).sum() / 16.0;
 			long worst = commits.values().stream().mapToLong(Long::longValue).min().orElse(0);
@@ -196,27 +195,21 @@ class CustomerFaultTests {
 	private List<CustomerRun.Running> startCustomers(String connectString) throws InterruptedException {
 		List<CustomerRun.Running> customers = new ArrayList<>();
 		for (String name : CUSTOMERS) {
-			customers.add(this.run.start(name, this.clients.connect(connectString)));
+			customers.add(this.run.start(name, this.zk.clients().connect(connectString)));
 		}
 		return customers;
 	}
 
-	private TestingServer server() throws Exception {
-		TestingServer server = new TestingServer(spec(1), true);
-		this.servers.add(server);
-		return server;
-	}
-
 	/** Where the server's transaction log is, for the oracle. */
-	private static List<File> logs(TestingServer server) {
-		return List.of(server.getTempDirectory());
+	private static List<File> logs(InProcessZooKeeper server) {
+		return List.of(server.dataDirectory());
 	}
 
 	private DepositAudit audit(String connectString) throws InterruptedException {
-		return new DepositAudit(this.clients.connect(connectString), this.bank);
+		return new DepositAudit(this.zk.clients().connect(connectString), this.bank);
 	}
 
-	/** A server with 200 ms ticks (sessions of 0.4 to 4 s) that answers {@code srvr}. */
+	/** A server of the ensemble with 200 ms ticks (sessions of 0.4 to 4 s) that answers {@code srvr}. */
 	private static InstanceSpec spec(int id) {
 		return new InstanceSpec(null, -1, -1, -1, true, id, 200, -1, Map.of("4lw.commands.whitelist", "srvr"));
 	}

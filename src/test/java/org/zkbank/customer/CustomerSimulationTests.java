@@ -16,10 +16,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,6 +31,7 @@ import org.zkbank.account.Outcome;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
 import org.zkbank.support.TransactionLogOracle;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,22 +46,10 @@ class CustomerSimulationTests {
 	/** The account's shortest turn: a customer commits this many times in a row before it gives way. */
 	private static final int SHORTEST_TURN = 64;
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	@RegisterExtension
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
 	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
-
-	private TestingServer server;
-
-	@BeforeEach
-	void startServer() throws Exception {
-		this.server = new TestingServer(true);
-	}
-
-	@AfterEach
-	void stopServer() throws Exception {
-		this.clients.close();
-		this.server.close();
-	}
 
 	@ParameterizedTest(name = "{0} customers x {1} devices x {2} operations")
 	@CsvSource({ "8, 1, 300", "3, 8, 100" })
@@ -77,8 +64,7 @@ class CustomerSimulationTests {
 		List<Customer> customers = new ArrayList<>();
 		for (int i = 0; i < customerCount; i++) {
 			String name = "Customer" + i;
-			customers.add(Customer.of(this.clients.connect(this.server.getConnectString()), name, this.bank, noPauses,
-					metrics, stop));
+			customers.add(Customer.of(this.zk.connect(), name, this.bank, noPauses, metrics, stop));
 		}
 
 		List<Receipt> results = new ArrayList<>();
@@ -143,14 +129,13 @@ class CustomerSimulationTests {
 		double conflicts = registry.find("bank.conflicts").counters().stream().mapToDouble(Counter::count).sum();
 		assertThat(conflicts).as("bank_conflicts_total").isPositive();
 
-		AuditReport report = new DepositAudit(this.clients.connect(this.server.getConnectString()), this.bank).report();
+		AuditReport report = new DepositAudit(this.zk.connect(), this.bank).report();
 		assertThat(report.balance()).isEqualByComparingTo(balance);
 		assertThat(report.version()).isEqualTo(writes.size());
 		assertThat(report.conserved()).isTrue();
 		assertThat(report.customers().values().stream().mapToLong(AuditReport.CustomerAudit::operations).sum())
 			.isEqualTo(committed);
-		TransactionLogOracle.Verdict verdict = new TransactionLogOracle(this.bank,
-				List.of(this.server.getTempDirectory()))
+		TransactionLogOracle.Verdict verdict = this.zk.oracle(this.bank)
 			.check(results.stream().map(Receipt::commit).toList(), report, 0);
 		assertThat(verdict.committedOperations()).isEqualTo(committed);
 		System.out.printf("simulation: %d customers x %d devices x %d operations: %d committed in %d writes "
@@ -172,8 +157,7 @@ class CustomerSimulationTests {
 		List<Callable<List<Receipt>>> runs = new ArrayList<>();
 		for (int i = 0; i < customerCount; i++) {
 			String name = "Customer" + i;
-			Customer customer = Customer.of(this.clients.connect(this.server.getConnectString()), name, this.bank,
-					noPauses, metrics, stop);
+			Customer customer = Customer.of(this.zk.connect(), name, this.bank, noPauses, metrics, stop);
 			runs.add(() -> {
 				List<Receipt> own = new ArrayList<>();
 				while (committed.get() < total) {

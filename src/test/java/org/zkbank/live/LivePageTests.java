@@ -1,6 +1,5 @@
 package org.zkbank.live;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,11 +20,10 @@ import java.util.stream.Stream;
 
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.PathNotFoundException;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -42,7 +40,7 @@ import org.zkbank.account.DepositSettings;
 import org.zkbank.account.Operation;
 import org.zkbank.account.Snapshot;
 import org.zkbank.account.StopSignal;
-import org.zkbank.support.ZooKeeperTestClients;
+import org.zkbank.support.RealZooKeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,13 +51,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LivePageTests {
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	/** Ticks of 3 s, as curator-test's server has: the sessions of 15 s outlive a restart. */
+	@RegisterExtension
+	final RealZooKeeper zk = RealZooKeeper.perTest().tickTime(3_000);
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	private final StopSignal stop = new StopSignal();
-
-	private TestingServer server;
 
 	private ConfigurableApplicationContext app;
 
@@ -67,23 +65,19 @@ class LivePageTests {
 
 	@BeforeEach
 	void start() throws Exception {
-		this.server = new TestingServer(true);
 		this.app = new SpringApplicationBuilder(BankApplication.class, SmallSendBuffers.class).run(
 				"--spring.profiles.active=alice",
-				"--server.port=0", "--spring.cloud.zookeeper.connect-string=" + this.server.getConnectString(),
+				"--server.port=0", "--spring.cloud.zookeeper.connect-string=" + this.zk.server().connectString(),
 				"--bank.customers.pace.interval-min=1h", "--bank.customers.pace.interval-max=1h");
-		CuratorFramework session = this.clients.connect(this.server.getConnectString());
-		this.dave = new DepositAccount(session, this.app.getBean(DepositSettings.class), "Dave", this.stop);
+		this.dave = new DepositAccount(this.zk.connect(), this.app.getBean(DepositSettings.class), "Dave", this.stop);
 	}
 
 	@AfterEach
-	void tearDown() throws IOException {
+	void tearDown() {
 		this.stop.stop();
 		if (this.app != null) {
 			this.app.close();
 		}
-		this.clients.close();
-		this.server.close();
 	}
 
 	@Test
@@ -104,7 +98,7 @@ class LivePageTests {
 		assertThat(JsonPath.<List<String>>read(seen, "$.deposit.points[-1:].customer")).containsExactly("Dave");
 		assertThat(JsonPath.<Boolean>read(seen, "$.connected")).isTrue();
 
-		this.clients.connect(this.server.getConnectString()).setData().forPath("/bank_deposit", "5".getBytes(StandardCharsets.UTF_8));
+		this.zk.zkCli().setData().forPath("/bank_deposit", "5".getBytes(StandardCharsets.UTF_8));
 
 		String caught = next(states, (state) -> Boolean.FALSE.equals(at(state, "$.deposit.audit.conserved")));
 		assertThat(JsonPath.<Integer>read(caught, "$.deposit.audit.unexplainedWrites")).isEqualTo(1);
@@ -144,14 +138,14 @@ class LivePageTests {
 		next(states, (state) -> JsonPath.<List<Integer>>read(state, "$.deposit.points[-1:].version")
 			.contains(result.version()));
 
-		this.server.stop();
+		this.zk.server().stop();
 
 		String away = next(states, (state) -> Boolean.FALSE.equals(JsonPath.read(state, "$.connected")));
 		assertThat(JsonPath.<List<Integer>>read(away, "$.deposit.points[-1:].version")).containsExactly(result.version());
 		assertThat(JsonPath.<Boolean>read(away, "$.deposit.audit.conserved")).isTrue();
 		assertThat(JsonPath.<List<String>>read(away, "$.deposit.commits[*].customer")).contains("Dave");
 
-		this.server.restart();
+		this.zk.server().restart();
 		next(states, (state) -> Boolean.TRUE.equals(JsonPath.read(state, "$.connected")));
 	}
 

@@ -12,12 +12,16 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A TCP proxy between ZooKeeper clients and one server that reads the protocol's frames, so a
@@ -77,6 +81,32 @@ public final class ZooKeeperProxy implements AutoCloseable {
 	/** The reply to the next commit is not forwarded and the connection is cut: the commit was applied. */
 	public void loseNextCommitReply(boolean thenRefuse) {
 		arm(Fault.DROP_NEXT_REPLY, thenRefuse);
+	}
+
+	/**
+	 * Starts a commit in the background whose reply is lost after the server applied it, the
+	 * proxy then refusing connections until {@link #heal}; returns once the reply was lost, the
+	 * commit's result still to come.
+	 */
+	public <T> CompletableFuture<T> loseReplyOf(Supplier<T> commit) throws InterruptedException {
+		loseNextCommitReply(true);
+		return untilLost(commit);
+	}
+
+	/**
+	 * Starts a commit in the background whose request is lost before the server saw it, the
+	 * proxy then refusing connections until {@link #heal}; returns once it was lost, the
+	 * commit's result still to come.
+	 */
+	public <T> CompletableFuture<T> loseRequestOf(Supplier<T> commit) throws InterruptedException {
+		loseNextCommit(true);
+		return untilLost(commit);
+	}
+
+	private <T> CompletableFuture<T> untilLost(Supplier<T> commit) throws InterruptedException {
+		CompletableFuture<T> result = CompletableFuture.supplyAsync(commit);
+		assertThat(awaitFault(Duration.ofSeconds(10))).as("the commit or its reply lost within 10 s").isTrue();
+		return result;
 	}
 
 	public boolean awaitFault(Duration timeout) throws InterruptedException {

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +22,7 @@ import org.zkbank.zookeeper.ZooKeeperProperties;
 /** Clients and settings for tests against a real in-process ZooKeeper server; closes what it made. */
 public final class ZooKeeperTestClients implements AutoCloseable {
 
-	private final List<CuratorFramework> clients = new ArrayList<>();
+	private final List<CuratorFramework> clients = Collections.synchronizedList(new ArrayList<>());
 
 	private final int sessionTimeoutMs;
 
@@ -90,9 +91,15 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 				new RetryProperties(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(30)), auth);
 	}
 
+	/** Closes every client made so far; the next ones are closed by the next call. */
 	@Override
 	public void close() {
-		this.clients.forEach(CuratorFramework::close);
+		List<CuratorFramework> made;
+		synchronized (this.clients) {
+			made = new ArrayList<>(this.clients);
+			this.clients.clear();
+		}
+		made.forEach(CuratorFramework::close);
 	}
 
 }
