@@ -174,7 +174,7 @@ class GroupCommitTests {
 				.as("Bob's %s lines against bank_operations_total", outcome.tag())
 				.isEqualTo((long) operations(registry, "Bob", outcome));
 		}
-		assertThat(operations).as("Alice operated").isGreaterThan(10);
+		assertThat(operations).as("Alice operated").isPositive();
 		DistributionSummary attempts = registry.find("bank.operation.attempts").tag("customer", "Alice").summary();
 		assertThat(attempts.count()).as("one attempts sample per operation").isEqualTo(operations);
 		assertThat(report.conserved()).as(report.toString()).isTrue();
