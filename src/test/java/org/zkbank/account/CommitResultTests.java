@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import org.zkbank.support.ServerWithProxy;
+import org.zkbank.support.RealZooKeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommitResultTests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy();
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
 	/**
 	 * A commit that wrote nothing (every operation rejected) keeps the balance version of
@@ -37,7 +37,7 @@ class CommitResultTests {
 	 */
 	@Test
 	void aRejectedCommitKeepsItsBasisVersionAndSnapshot() throws Exception {
-		DepositSettings settings = ServerWithProxy.properties(Duration.ofSeconds(2));
+		DepositSettings settings = RealZooKeeper.properties(Duration.ofSeconds(2));
 		DepositAccount alice = this.zk.account(settings, "Alice");
 		Snapshot read = alice.read();
 		CommitResult deposit = this.zk.record(alice.commit(Operation.deposit(new BigDecimal("1.00")), read));
@@ -64,7 +64,7 @@ class CommitResultTests {
 	 */
 	@Test
 	void aCommitThatMeetsACorruptBalanceFailsWithNoVersionAndTheProblemShows() throws Exception {
-		DepositSettings settings = ServerWithProxy.properties(Duration.ofSeconds(2));
+		DepositSettings settings = RealZooKeeper.properties(Duration.ofSeconds(2));
 		DepositAccount alice = this.zk.account(settings, "Alice");
 		Snapshot stale = alice.read();
 		this.zk.zkCli().setData().forPath("/bank_deposit", "abc".getBytes(StandardCharsets.UTF_8));
@@ -93,7 +93,7 @@ class CommitResultTests {
 	 */
 	@Test
 	void anAppliedCommitWhoseReplyIsLostPastTheTimeoutEndsUnknownWithNoVersion(CapturedOutput output) throws Exception {
-		DepositSettings settings = ServerWithProxy.properties(Duration.ofSeconds(1));
+		DepositSettings settings = RealZooKeeper.properties(Duration.ofSeconds(1));
 		DepositAccount alice = this.zk.behindProxy(settings, "Alice");
 		Snapshot read = alice.read();
 		int from = output.getAll().length();

@@ -37,7 +37,7 @@ import org.zkbank.account.Snapshot;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
 import org.zkbank.support.LogCapture;
-import org.zkbank.support.ServerWithProxy;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.TransactionLogOracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +55,7 @@ class GroupCommitTests {
 		.compile("^(\\S+) (deposit|withdraw) (\\S+) (committed|rejected|failed|outcome unknown)\\b");
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy();
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
 	/**
 	 * Each operation is logged by its own device, from its Receipt, not by the device
@@ -68,7 +68,7 @@ class GroupCommitTests {
 	 */
 	@Test
 	void everyOperationOfAGroupCommitIsLoggedOnceAndAgreesWithTheMetersAndTheAudit() throws Exception {
-		DepositSettings settings = ServerWithProxy.properties(Duration.ofSeconds(3));
+		DepositSettings settings = RealZooKeeper.properties(Duration.ofSeconds(3));
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		BankMetrics metrics = new BankMetrics(registry);
 		StopSignal stopAlice = new StopSignal();
@@ -203,7 +203,7 @@ class GroupCommitTests {
 	 */
 	@Test
 	void eachDeviceGetsTheResultOfItsOwnOperationInsideTheCommitThatCarriedIt() throws Exception {
-		DepositSettings settings = ServerWithProxy.properties(Duration.ofSeconds(2));
+		DepositSettings settings = RealZooKeeper.properties(Duration.ofSeconds(2));
 		DepositAccount alice = this.zk.behindProxy(settings, "Alice");
 		List<CommitResult> told = Collections.synchronizedList(new ArrayList<>());
 		Random faults = new Random(3);
