@@ -17,7 +17,10 @@ import org.zkbank.support.ZooKeeperTestClients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** Attacks of the second adversarial review that the promise survived; most check the transaction log too. */
+/**
+ * Attacks of the second adversarial review that the promise survived; most check the
+ * transaction log too.
+ */
 class AdversarialReviewHeldTests {
 
 	@RegisterExtension
@@ -52,11 +55,13 @@ class AdversarialReviewHeldTests {
 		CompletableFuture<CommitResult> lost = this.zk.proxy()
 			.loseRequestOf(() -> alice.commit(Operation.withdraw(new BigDecimal("600.00")), read));
 		this.zk.record(bob.commit(Operation.deposit(new BigDecimal("50.00")), bob.read()));
-		this.zk.record(chuck.commit(Operation.withdraw(new BigDecimal("500.00")), chuck.read())); // the rollover
+		// the rollover
+		this.zk.record(chuck.commit(Operation.withdraw(new BigDecimal("500.00")), chuck.read()));
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
-		assertThat(result.single().outcome()).isEqualTo(Outcome.REJECTED); // 550 left: 600 does not fit
+		// 550 left: 600 does not fit
+		assertThat(result.single().outcome()).isEqualTo(Outcome.REJECTED);
 		AuditReport report = this.zk.verify(this.properties);
 		assertThat(report.balance()).isEqualByComparingTo("550.00");
 	}
@@ -79,10 +84,12 @@ class AdversarialReviewHeldTests {
 		this.zk.proxy().heal();
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
-		// the audit's commit count is off by the 2^32 commits made up above; the balance and entry are exact
+		// the audit's commit count is off by the 2^32 commits made up above; the balance
+		// and entry are exact
 		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(meanwhile.single().outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8)).isEqualTo("1111.00");
+		assertThat(new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
+			.isEqualTo("1111.00");
 		assertThat(second.read().totals().deposited()).isEqualByComparingTo("111.00");
 	}
 
@@ -109,8 +116,7 @@ class AdversarialReviewHeldTests {
 		this.zk.zkCli().create().forPath("/bank_deposit", bytes(big));
 		DepositAccount alice = direct("Alice");
 		CommitResult deposit = this.zk.record(alice.commit(Operation.deposit(new BigDecimal("0.01")), alice.read()));
-		CommitResult withdraw = this.zk.record(
-				alice.commit(Operation.withdraw(new BigDecimal("0.01")), alice.read()));
+		CommitResult withdraw = this.zk.record(alice.commit(Operation.withdraw(new BigDecimal("0.01")), alice.read()));
 
 		assertThat(deposit.single().outcome()).isEqualTo(Outcome.REJECTED);
 		assertThat(withdraw.single().outcome()).isEqualTo(Outcome.COMMITTED);
@@ -118,7 +124,10 @@ class AdversarialReviewHeldTests {
 		assertThat(report.balance()).isEqualByComparingTo("9".repeat(30) + ".98" + "9".repeat(28));
 	}
 
-	/** Any bytes in any bank node: the audit and the customer report a DepositException, and nothing is written. */
+	/**
+	 * Any bytes in any bank node: the audit and the customer report a DepositException,
+	 * and nothing is written.
+	 */
 	@Test
 	void oddBytesInEveryNodeAreReportedAndLeftUntouched() throws Exception {
 		DepositAccount alice = direct("Alice");
@@ -136,8 +145,10 @@ class AdversarialReviewHeldTests {
 				this.zk.zkCli().setData().forPath(node, bytes(payload));
 				Throwable audit = catchThrowable(() -> new DepositAudit(this.zk.zkCli(), this.properties).report());
 				CommitResult result = alice.commit(Operation.deposit(new BigDecimal("1.00")), null);
-				assertThat(audit).as("audit of %s = %s", node, abbreviate(payload)).isInstanceOf(DepositException.class);
-				assertThat(result.single().outcome()).as("commit with %s = %s", node, abbreviate(payload)).isEqualTo(Outcome.FAILED);
+				assertThat(audit).as("audit of %s = %s", node, abbreviate(payload))
+					.isInstanceOf(DepositException.class);
+				assertThat(result.single().outcome()).as("commit with %s = %s", node, abbreviate(payload))
+					.isEqualTo(Outcome.FAILED);
 				assertThat(new String(this.zk.zkCli().getData().forPath(node), StandardCharsets.UTF_8))
 					.as("%s left untouched", node)
 					.isEqualTo(payload);
@@ -146,21 +157,28 @@ class AdversarialReviewHeldTests {
 		}
 	}
 
-	/** Strict JSON: content after the entry's object is corrupt input, not silently dropped by the next commit. */
+	/**
+	 * Strict JSON: content after the entry's object is corrupt input, not silently
+	 * dropped by the next commit.
+	 */
 	@org.junit.jupiter.params.ParameterizedTest(name = "suffix {0}")
 	@org.junit.jupiter.params.provider.ValueSource(strings = { " trailing words", " {\"second\":1}", "]" })
 	void anAuditEntryWithTrailingContentIsReportedNotRewritten(String suffix) throws Exception {
 		DepositAccount alice = direct("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		String entry = new String(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"), StandardCharsets.UTF_8);
+		String entry = new String(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"),
+				StandardCharsets.UTF_8);
 		this.zk.zkCli().setData().forPath("/bank_deposit_audit/Alice", bytes(entry + suffix));
 
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("2.00")), null);
 
-		String after = new String(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"), StandardCharsets.UTF_8);
+		String after = new String(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"),
+				StandardCharsets.UTF_8);
 		System.out.println("suffix '" + suffix + "': result " + result.single().outcome() + ", entry " + after);
-		assertThat(after).as("an entry with trailing content must be reported, not rewritten (commit was %s)",
-				result.single().outcome()).endsWith(suffix);
+		assertThat(after)
+			.as("an entry with trailing content must be reported, not rewritten (commit was %s)",
+					result.single().outcome())
+			.endsWith(suffix);
 	}
 
 	private static String abbreviate(String text) {

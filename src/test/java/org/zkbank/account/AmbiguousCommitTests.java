@@ -24,10 +24,10 @@ import org.zkbank.support.ZooKeeperTestClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Commits whose result is lost on the way back: a TCP proxy between the customer and a real
- * server cuts the connection right after the server applied the commit, or right before the
- * server could see it. After each test, the {@link TransactionLogOracle} checks every recorded
- * outcome against the server's transaction log.
+ * Commits whose result is lost on the way back: a TCP proxy between the customer and a
+ * real server cuts the connection right after the server applied the commit, or right
+ * before the server could see it. After each test, the {@link TransactionLogOracle}
+ * checks every recorded outcome against the server's transaction log.
  */
 class AmbiguousCommitTests {
 
@@ -163,7 +163,8 @@ class AmbiguousCommitTests {
 		this.zk.proxy().heal();
 		CommitResult resolved = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
-		// with more instances than the entry keeps, the lost commit's record is gone: unknown, never resent
+		// with more instances than the entry keeps, the lost commit's record is gone:
+		// unknown, never resent
 		assertThat(resolved.single().outcome()).isEqualTo(expected);
 		assertThat(resolved.stats().attempts()).isEqualTo(1);
 		AuditReport report = audit();
@@ -175,8 +176,7 @@ class AmbiguousCommitTests {
 	@Test
 	void aStopBeforeALostReplyIsResolvedEndsUnknownNotFailed() throws Exception {
 		StopSignal stop = new StopSignal();
-		DepositAccount alice = new DepositAccount(this.zk.connectBehindProxy(), this.properties,
-				"Alice", stop);
+		DepositAccount alice = new DepositAccount(this.zk.connectBehindProxy(), this.properties, "Alice", stop);
 		Snapshot read = alice.read();
 
 		CompletableFuture<CommitResult> lost = this.zk.proxy()
@@ -198,9 +198,9 @@ class AmbiguousCommitTests {
 		Snapshot read = alice.read();
 		this.zk.proxy().loseNextCommit(true);
 
-		CommitResult result = this.zk.record(CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read))
-			.get(30, TimeUnit.SECONDS));
+		CommitResult result = this.zk
+			.record(CompletableFuture.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read))
+				.get(30, TimeUnit.SECONDS));
 
 		assertThat(result.single().outcome()).isEqualTo(Outcome.UNKNOWN);
 		assertThat(result.single().reason()).contains("bank.retry.operation-timeout");
@@ -228,17 +228,15 @@ class AmbiguousCommitTests {
 
 	@Test
 	void aLostReplyAcrossTheWrapOfTheVersionIsResolvedAsApplied() throws Exception {
-		this.zk.connect()
-			.create()
-			.forPath(this.properties.deposit().path(), "1000".getBytes(StandardCharsets.UTF_8));
+		this.zk.connect().create().forPath(this.properties.deposit().path(), "1000".getBytes(StandardCharsets.UTF_8));
 		this.zk.server().setVersion(this.properties.deposit().path(), Integer.MAX_VALUE);
 		DepositAccount alice = behindProxy("Alice");
 		Snapshot read = alice.read();
 		this.zk.proxy().loseNextCommitReply(false);
 
-		CommitResult result = this.zk.record(CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read))
-			.get(10, TimeUnit.SECONDS));
+		CommitResult result = this.zk
+			.record(CompletableFuture.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read))
+				.get(10, TimeUnit.SECONDS));
 
 		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(result.stats().ambiguous()).isTrue();

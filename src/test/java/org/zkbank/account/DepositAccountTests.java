@@ -116,9 +116,10 @@ class DepositAccountTests {
 		Snapshot read = alice.read();
 		int before = proxy.requests();
 
-		CommitResult commit = alice.commit(List.of(Operation.withdraw(new BigDecimal("600.00")),
-				Operation.withdraw(new BigDecimal("500.00")), Operation.deposit(new BigDecimal("100.00")),
-				Operation.withdraw(new BigDecimal("450.00"))), read);
+		CommitResult commit = alice.commit(
+				List.of(Operation.withdraw(new BigDecimal("600.00")), Operation.withdraw(new BigDecimal("500.00")),
+						Operation.deposit(new BigDecimal("100.00")), Operation.withdraw(new BigDecimal("450.00"))),
+				read);
 
 		assertThat(proxy.requests() - before).isEqualTo(1);
 		assertThat(commit.operations()).extracting(OperationResult::outcome)
@@ -143,10 +144,12 @@ class DepositAccountTests {
 		Snapshot aliceRead = alice.read();
 		bob.commit(Operation.withdraw(new BigDecimal("700.00")), bob.read());
 
-		CommitResult commit = alice.commit(List.of(Operation.withdraw(new BigDecimal("500.00")),
-				Operation.deposit(new BigDecimal("20.00"))), aliceRead);
+		CommitResult commit = alice.commit(
+				List.of(Operation.withdraw(new BigDecimal("500.00")), Operation.deposit(new BigDecimal("20.00"))),
+				aliceRead);
 
-		assertThat(commit.operations()).extracting(OperationResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
+		assertThat(commit.operations()).extracting(OperationResult::outcome)
+			.containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
 		assertThat(commit.stats().conflicts()).isEqualTo(1);
 		assertThat(commit.stats().attempts()).isEqualTo(2);
 		assertThat(data(this.properties.deposit().path())).isEqualTo("320.00");
@@ -158,8 +161,9 @@ class DepositAccountTests {
 		DepositAccount alice = account("Alice");
 		Snapshot read = alice.read();
 
-		CommitResult commit = alice.commit(List.of(Operation.withdraw(new BigDecimal("1000.01")),
-				Operation.withdraw(new BigDecimal("2000.00"))), read);
+		CommitResult commit = alice.commit(
+				List.of(Operation.withdraw(new BigDecimal("1000.01")), Operation.withdraw(new BigDecimal("2000.00"))),
+				read);
 
 		assertThat(commit.operations()).extracting(OperationResult::outcome).containsOnly(Outcome.REJECTED);
 		assertThat(commit.stats().attempts()).isZero();
@@ -168,7 +172,8 @@ class DepositAccountTests {
 
 	@Test
 	void failsAfterTheOperationTimeoutWithoutApplyingTheOperation() throws Exception {
-		this.properties = new DepositSettings(new DepositProperties(this.properties.deposit().path(), new BigDecimal("1000")),
+		this.properties = new DepositSettings(
+				new DepositProperties(this.properties.deposit().path(), new BigDecimal("1000")),
 				new RetryProperties(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(1)),
 				new ZooKeeperProperties.Auth("", ""));
 		DepositAccount alice = account("Alice");
@@ -180,7 +185,8 @@ class DepositAccountTests {
 
 		assertThat(result.single().outcome()).isEqualTo(Outcome.FAILED);
 		assertThat(result.stats().attempts()).isEqualTo(1);
-		assertThat(result.single().reason()).isEqualTo("gave up after 1 attempts in 1 ms (bank.retry.operation-timeout)");
+		assertThat(result.single().reason())
+			.isEqualTo("gave up after 1 attempts in 1 ms (bank.retry.operation-timeout)");
 		assertThat(data(this.properties.deposit().path())).isEqualTo("1001.00");
 		assertThat(audit().conserved()).isTrue();
 	}
@@ -205,7 +211,10 @@ class DepositAccountTests {
 		assertThat(data(this.properties.deposit().path())).isEqualTo("1001.00");
 	}
 
-	/** Not amounts: words, signs, floats' spellings, another client's JSON, binary data, 500 KB of digits. */
+	/**
+	 * Not amounts: words, signs, floats' spellings, another client's JSON, binary data,
+	 * 500 KB of digits.
+	 */
 	static Stream<String> corruptBalances() {
 		return Stream.of("abc", "-5", "NaN", "", "1e3", "Infinity", "{\"balance\": 1000}",
 				new String(new byte[] { 0, 1, 2, (byte) 0xff }, StandardCharsets.ISO_8859_1), "9".repeat(500_000));
@@ -242,8 +251,10 @@ class DepositAccountTests {
 
 	@Test
 	void commitsOnEveryBalanceMoneyAcceptsAndRejectsWhatItCouldNotStore() throws Exception {
-		zk.zkCli().create()
-			.forPath(this.properties.deposit().path(), bytes("999999999999999999999999999990.123456789012345678901234567890"));
+		zk.zkCli()
+			.create()
+			.forPath(this.properties.deposit().path(),
+					bytes("999999999999999999999999999990.123456789012345678901234567890"));
 		DepositAccount alice = account("Alice");
 
 		CommitResult largest = alice.commit(Operation.deposit(new BigDecimal("9.00")), alice.read());

@@ -85,8 +85,7 @@ class DepositAuditTests {
 	}
 
 	@Test
-	void manyNamesAreAuditedInPartsAndAnAuditThatMeetsCommitsEveryTimeSaysSoNotThatZooKeeperIsDown()
-			throws Exception {
+	void manyNamesAreAuditedInPartsAndAnAuditThatMeetsCommitsEveryTimeSaysSoNotThatZooKeeperIsDown() throws Exception {
 		CuratorFramework customers = this.zk.connect();
 		for (int name = 0; name < 600; name++) {
 			new DepositAccount(customers, this.properties, "N" + name, new StopSignal())

@@ -19,7 +19,10 @@ import org.zkbank.zookeeper.ZooKeeperProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** With {@code bank.zookeeper.auth}, only the customers may change the bank nodes; anyone may read them. */
+/**
+ * With {@code bank.zookeeper.auth}, only the customers may change the bank nodes; anyone
+ * may read them.
+ */
 class DepositSecurityTests {
 
 	@RegisterExtension
@@ -72,8 +75,8 @@ class DepositSecurityTests {
 		DepositAccount alice = customer("s3cret");
 		alice.commit(Operation.deposit(new BigDecimal("10.00")), alice.read());
 
-		// the right to delete a node comes from its parent, here the open root; but the node has a
-		// child, the audit's marker, which only the bank may delete
+		// the right to delete a node comes from its parent, here the open root; but the
+		// node has a child, the audit's marker, which only the bank may delete
 		assertThatExceptionOfType(KeeperException.NotEmptyException.class)
 			.isThrownBy(() -> anonymous().delete().forPath("/bank_deposit"));
 		assertThatExceptionOfType(KeeperException.NoAuthException.class)
@@ -86,7 +89,8 @@ class DepositSecurityTests {
 		DepositSettings underParent = ZooKeeperTestClients.properties("/bank/deposit",
 				new ZooKeeperProperties.Auth("bank", "s3cret"));
 		CuratorFramework bank = this.zk.connectAs("bank", "s3cret");
-		// what config/zookeeper/init-deposit.sh does with credentials: only the bank may change the parent
+		// what config/zookeeper/init-deposit.sh does with credentials: only the bank may
+		// change the parent
 		bank.create()
 			.withACL(List.of(new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
 					new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)))

@@ -22,10 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A node's data version is a 32-bit counter: after 2^31 writes it goes negative, and at -1 a
- * versioned write would be unconditional. The server's data tree is set to those versions
- * directly, as if the writes had been made: the balance before the audit starts, so that the
- * audit stays exact.
+ * A node's data version is a 32-bit counter: after 2^31 writes it goes negative, and at
+ * -1 a versioned write would be unconditional. The server's data tree is set to those
+ * versions directly, as if the writes had been made: the balance before the audit starts,
+ * so that the audit stays exact.
  */
 class VersionWrapTests {
 
@@ -42,7 +42,8 @@ class VersionWrapTests {
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_BALANCE))
 			.withMessageContaining("version -1");
-		assertThat(alice.commit(Operation.deposit(new BigDecimal("100.00")), null).single().outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("100.00")), null).single().outcome())
+			.isEqualTo(Outcome.FAILED);
 		assertThat(this.zk.zkCli().getData().forPath(this.properties.deposit().path())).asString(StandardCharsets.UTF_8)
 			.isEqualTo("1000");
 	}
@@ -57,7 +58,8 @@ class VersionWrapTests {
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT))
 			.withMessageContaining("version -1");
-		assertThat(alice.commit(Operation.deposit(new BigDecimal("100.00")), null).single().outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("100.00")), null).single().outcome())
+			.isEqualTo(Outcome.FAILED);
 		assertThat(this.zk.zkCli().getData().forPath(this.properties.deposit().path())).asString(StandardCharsets.UTF_8)
 			.isEqualTo("1000");
 	}
@@ -86,7 +88,8 @@ class VersionWrapTests {
 		DepositAccount alice = account("Alice");
 		this.zk.record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
 		String entry = this.properties.deposit().auditPath() + "/Alice";
-		long commits = 1 + Integer.toUnsignedLong(-2); // the commits that would leave the node at -2
+		// the commits that would leave the node at -2
+		long commits = 1 + Integer.toUnsignedLong(-2);
 		String totals = new String(this.zk.zkCli().getData().forPath(entry), StandardCharsets.UTF_8)
 			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
 		this.zk.server().setData(entry, totals.getBytes(StandardCharsets.UTF_8), -2);
@@ -111,7 +114,8 @@ class VersionWrapTests {
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT));
-		assertThat(alice.commit(Operation.deposit(new BigDecimal("2.00")), null).single().outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("2.00")), null).single().outcome())
+			.isEqualTo(Outcome.FAILED);
 		assertThat(this.zk.zkCli().getData().forPath(entry)).isEqualTo(before);
 	}
 
@@ -127,7 +131,8 @@ class VersionWrapTests {
 				runs.add(threads.submit(() -> {
 					for (int i = 0; i < 20; i++) {
 						Snapshot read = customer.read();
-						BigDecimal amount = new BigDecimal(ThreadLocalRandom.current().nextInt(1, 10_000)).movePointLeft(2);
+						BigDecimal amount = new BigDecimal(ThreadLocalRandom.current().nextInt(1, 10_000))
+							.movePointLeft(2);
 						Operation operation = ThreadLocalRandom.current().nextBoolean() ? Operation.deposit(amount)
 								: Operation.withdraw(amount);
 						assertThat(this.zk.record(customer.commit(operation, read)).single().outcome())
@@ -152,13 +157,19 @@ class VersionWrapTests {
 			.isEqualTo(committed);
 	}
 
-	/** The balance node as zkCli creates it, at the given version, before any customer audits it. */
+	/**
+	 * The balance node as zkCli creates it, at the given version, before any customer
+	 * audits it.
+	 */
 	private void startAt(int version) throws Exception {
 		this.zk.zkCli().create().forPath(this.properties.deposit().path(), "1000".getBytes(StandardCharsets.UTF_8));
 		this.zk.server().setVersion(this.properties.deposit().path(), version);
 	}
 
-	/** The audit is conserved with no unexplained write, and the transaction log agrees with every outcome. */
+	/**
+	 * The audit is conserved with no unexplained write, and the transaction log agrees
+	 * with every outcome.
+	 */
 	private AuditReport verify() {
 		AuditReport report = this.zk.verify(this.properties);
 		assertThat(report.unexplainedWrites()).isZero();

@@ -14,8 +14,8 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.zkbank.support.ZooKeeperTestClients;
 
 /**
- * Curator's recipe, {@link DistributedAtomicLong#increment}, with its own retry policy (and
- * optionally promoted to a lock) as the docs show it.
+ * Curator's recipe, {@link DistributedAtomicLong#increment}, with its own retry policy
+ * (and optionally promoted to a lock) as the docs show it.
  */
 record AtomicLongIncrements(Duration duration, boolean promoted) implements Workload {
 

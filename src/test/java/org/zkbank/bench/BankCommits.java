@@ -23,9 +23,9 @@ import org.zkbank.support.ZooKeeperTestClients;
 import org.zkbank.zookeeper.ZooKeeperProperties;
 
 /**
- * The customers' own code: {@code Customer.operate} with no pauses, the application's retry
- * settings, from the given number of devices (threads) per customer; money conserved is the
- * deposit's audit.
+ * The customers' own code: {@code Customer.operate} with no pauses, the application's
+ * retry settings, from the given number of devices (threads) per customer; money
+ * conserved is the deposit's audit.
  */
 record BankCommits(Duration duration, int devices) implements Workload {
 

@@ -12,15 +12,16 @@ import org.apache.curator.test.TestingServer;
 import org.zkbank.bench.LivePageBenchmark.IdleRequests;
 
 /**
- * The command {@code scripts/bench.sh} runs. Not a test: it measures, prints markdown and, with
- * {@code --write FILE}, replaces its section of that file ({@link GeneratedSection}).
+ * The command {@code scripts/bench.sh} runs. Not a test: it measures, prints markdown
+ * and, with {@code --write FILE}, replaces its section of that file
+ * ({@link GeneratedSection}).
  * <p>
- * Arguments: {@code [--quick] [--live] [--connect HOST:PORT NAME] [--write FILE]}. By default the
- * contention table ({@link ContentionBenchmark}) of an in-process server and, with
- * {@code --connect}, of that external server as well; it exits with 1 when a workload that
- * promises conservation broke it. With {@code --live}, the cost of the live page
- * ({@link LivePageBenchmark}) on an in-process server instead. {@code --quick}: one run of 1 s
- * per row and fewer client counts, a smoke run.
+ * Arguments: {@code [--quick] [--live] [--connect HOST:PORT NAME] [--write FILE]}. By
+ * default the contention table ({@link ContentionBenchmark}) of an in-process server and,
+ * with {@code --connect}, of that external server as well; it exits with 1 when a
+ * workload that promises conservation broke it. With {@code --live}, the cost of the live
+ * page ({@link LivePageBenchmark}) on an in-process server instead. {@code --quick}: one
+ * run of 1 s per row and fewer client counts, a smoke run.
  */
 public final class BenchCommand {
 
@@ -34,8 +35,10 @@ public final class BenchCommand {
 		int repeats = quick ? 1 : 3;
 		int write = arguments.indexOf("--write");
 		Path file = (write >= 0) ? Path.of(arguments.get(write + 1)) : null;
-		System.setProperty("zookeeper.forceSync", "no"); // as the standalone server: measure the protocol, not the disk
-		System.setProperty("zookeeper.4lw.commands.whitelist", "*"); // cons: requests per session, for the live page
+		// as the standalone server: measure the protocol, not the disk
+		System.setProperty("zookeeper.forceSync", "no");
+		// cons: requests per session, for the live page
+		System.setProperty("zookeeper.4lw.commands.whitelist", "*");
 		if (arguments.contains("--live")) {
 			List<LiveRow> rows;
 			IdleRequests idle;
@@ -72,7 +75,10 @@ public final class BenchCommand {
 		}
 	}
 
-	/** A started in-process server; 64 clients from one address: it lifts the default limit of 60 per address. */
+	/**
+	 * A started in-process server; 64 clients from one address: it lifts the default
+	 * limit of 60 per address.
+	 */
 	private static TestingServer inProcessServer() throws Exception {
 		return new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, -1, 0), true);
 	}

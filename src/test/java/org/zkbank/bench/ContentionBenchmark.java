@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The rows of the contention table on one server: committed operations per second of the zk-bank
- * commit path, as customers with no pauses use it, side by side with what a Java engineer would
- * otherwise pick (Curator's {@code DistributedAtomicLong}), a plain read-then-versioned-write
- * loop, and the server's raw write ceilings. Each row is the median of repeated runs.
+ * The rows of the contention table on one server: committed operations per second of the
+ * zk-bank commit path, as customers with no pauses use it, side by side with what a Java
+ * engineer would otherwise pick (Curator's {@code DistributedAtomicLong}), a plain
+ * read-then-versioned-write loop, and the server's raw write ceilings. Each row is the
+ * median of repeated runs.
  */
 final class ContentionBenchmark {
 

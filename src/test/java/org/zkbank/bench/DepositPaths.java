@@ -8,7 +8,10 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 
-/** The nodes the benchmark writes: a fresh one for every run, so that no run starts on another's data. */
+/**
+ * The nodes the benchmark writes: a fresh one for every run, so that no run starts on
+ * another's data.
+ */
 final class DepositPaths {
 
 	private static final String PREFIX = "/bench_";

@@ -7,14 +7,15 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
- * A generated section of a markdown file such as BENCHMARKS.md: the text between the lines
- * {@code <!-- generated: NAME -->} and {@code <!-- end generated: NAME -->}. Writing one replaces
- * only what stands between its markers and leaves everything around them, the hand-written text
- * and the other sections, as it is. A file without the markers gets them, with the section, at its
- * end; markers that do not pair up are an error, never guessed at.
+ * A generated section of a markdown file such as BENCHMARKS.md: the text between the
+ * lines {@code <!-- generated: NAME -->} and {@code <!-- end generated: NAME -->}.
+ * Writing one replaces only what stands between its markers and leaves everything around
+ * them, the hand-written text and the other sections, as it is. A file without the
+ * markers gets them, with the section, at its end; markers that do not pair up are an
+ * error, never guessed at.
  * <p>
- * Also the command {@code scripts/footprint.sh} runs: arguments {@code FILE NAME}, the section's
- * text on standard input.
+ * Also the command {@code scripts/footprint.sh} runs: arguments {@code FILE NAME}, the
+ * section's text on standard input.
  */
 public final class GeneratedSection {
 
@@ -45,13 +46,19 @@ public final class GeneratedSection {
 		return "<!-- end generated: " + this.name + " -->";
 	}
 
-	/** Replaces the section in the file, or adds it at the end; creates the file when there is none. */
+	/**
+	 * Replaces the section in the file, or adds it at the end; creates the file when
+	 * there is none.
+	 */
 	void write(Path file, String section) throws IOException {
 		String text = Files.exists(file) ? Files.readString(file) : "";
 		Files.writeString(file, replace(text, section));
 	}
 
-	/** The text with the section between the markers replaced, or with the marked section added at its end. */
+	/**
+	 * The text with the section between the markers replaced, or with the marked section
+	 * added at its end.
+	 */
 	String replace(String text, String section) {
 		String start = startMarker();
 		String end = endMarker();

@@ -61,8 +61,8 @@ class GeneratedSectionTests {
 	void addsTheMarkedSectionAtTheEndOfAFileWithoutIt() {
 		String text = LivePageReport.SECTION.replace(PAGE, "\nthe live page\n\n");
 
-		assertThat(text).isEqualTo(PAGE + "\n<!-- generated: live-page -->\n\nthe live page\n\n"
-				+ "<!-- end generated: live-page -->\n");
+		assertThat(text).isEqualTo(
+				PAGE + "\n<!-- generated: live-page -->\n\nthe live page\n\n" + "<!-- end generated: live-page -->\n");
 	}
 
 	@Test
@@ -89,7 +89,10 @@ class GeneratedSectionTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> new GeneratedSection("foot print -->"));
 	}
 
-	/** What a full run of scripts/bench.sh does to BENCHMARKS.md, on a copy: only the tables change. */
+	/**
+	 * What a full run of scripts/bench.sh does to BENCHMARKS.md, on a copy: only the
+	 * tables change.
+	 */
 	@Test
 	void benchmarksMdKeepsEveryHandWrittenLine(@TempDir Path folder) throws Exception {
 		Path copy = folder.resolve("BENCHMARKS.md");
@@ -97,8 +100,8 @@ class GeneratedSectionTests {
 		String before = Files.readString(copy);
 
 		ContentionReport.SECTION.write(copy, ContentionReport.section(contentionRows(), false));
-		LivePageReport.SECTION.write(copy, LivePageReport.section(liveRows(), new IdleRequests(9, 10),
-				Duration.ofSeconds(5), 3));
+		LivePageReport.SECTION.write(copy,
+				LivePageReport.section(liveRows(), new IdleRequests(9, 10), Duration.ofSeconds(5), 3));
 		FOOTPRINT.write(copy, "| zk-bank customer (alice) | 9.99 | 1 | 2 | 3 |\n");
 
 		String after = Files.readString(copy);

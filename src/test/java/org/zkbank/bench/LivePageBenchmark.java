@@ -8,14 +8,17 @@ import java.util.Locale;
 import org.zkbank.account.DepositSettings;
 
 /**
- * The cost of the live page (issue 10): zk-bank commits from a number of customers, with no
- * application instance watching, with one watching and no page open, and with 1 and 10 pages open
- * on its event stream; the ZooKeeper requests that instance's session sent, and what each page
- * received.
+ * The cost of the live page (issue 10): zk-bank commits from a number of customers, with
+ * no application instance watching, with one watching and no page open, and with 1 and 10
+ * pages open on its event stream; the ZooKeeper requests that instance's session sent,
+ * and what each page received.
  */
 final class LivePageBenchmark {
 
-	/** The rows of one customer count: no instance (-1), then one watching with 0, 1 and 10 pages. */
+	/**
+	 * The rows of one customer count: no instance (-1), then one watching with 0, 1 and
+	 * 10 pages.
+	 */
 	private static final int[] PAGE_COUNTS = { -1, 0, 1, 10 };
 
 	private final int repeats;
@@ -42,9 +45,9 @@ final class LivePageBenchmark {
 	}
 
 	/**
-	 * The rows of one client count: with no instance watching, and with one watching and 0, 1 and
-	 * 10 pages open. The runs of the four take turns, so that a machine that slows down or speeds
-	 * up during the measurement weighs on all of them alike.
+	 * The rows of one client count: with no instance watching, and with one watching and
+	 * 0, 1 and 10 pages open. The runs of the four take turns, so that a machine that
+	 * slows down or speeds up during the measurement weighs on all of them alike.
 	 */
 	private List<LiveRow> rows(String connect, int clients) throws Exception {
 		List<LivePageLoad> loads = new ArrayList<>();
@@ -56,7 +59,8 @@ final class LivePageBenchmark {
 				banks.add(bank);
 				loads.add((pages < 0) ? null : new LivePageLoad(connect, bank.deposit().path(), pages));
 				runs.add(new ArrayList<>());
-				// not measured: the JIT, and every customer name in the audit (waits scale with their number)
+				// not measured: the JIT, and every customer name in the audit (waits
+				// scale with their number)
 				this.commits.run(connect, clients, bank);
 			}
 			for (int i = 0; i < this.repeats; i++) {
@@ -79,7 +83,10 @@ final class LivePageBenchmark {
 		return rows;
 	}
 
-	/** One run of commits on the deposit, which the given instance watches unless it is {@code null}. */
+	/**
+	 * One run of commits on the deposit, which the given instance watches unless it is
+	 * {@code null}.
+	 */
 	private LiveRun run(String connect, int clients, DepositSettings bank, LivePageLoad load) throws Exception {
 		long requests = (load != null) ? load.requests() : 0;
 		long updates = (load != null) ? load.updates() : 0;
@@ -98,7 +105,10 @@ final class LivePageBenchmark {
 				(load.bytes() - bytes) / (double) pages, seconds);
 	}
 
-	/** ZooKeeper requests of a watching instance over 10 s without commits, with no page and with 10. */
+	/**
+	 * ZooKeeper requests of a watching instance over 10 s without commits, with no page
+	 * and with 10.
+	 */
 	static IdleRequests idleRequests(String connect) throws Exception {
 		long[] requests = new long[2];
 		int[] pages = { 0, 10 };
@@ -113,7 +123,10 @@ final class LivePageBenchmark {
 		return new IdleRequests(requests[0], requests[1]);
 	}
 
-	/** Requests a watching instance's session sent in 10 s without commits: with no page open, and with 10. */
+	/**
+	 * Requests a watching instance's session sent in 10 s without commits: with no page
+	 * open, and with 10.
+	 */
 	record IdleRequests(long noPage, long tenPages) {
 	}
 

@@ -7,7 +7,10 @@ import java.util.Locale;
 
 import org.zkbank.bench.LivePageBenchmark.IdleRequests;
 
-/** The live-page section of BENCHMARKS.md: how it was produced, the table, and the idle requests. */
+/**
+ * The live-page section of BENCHMARKS.md: how it was produced, the table, and the idle
+ * requests.
+ */
 final class LivePageReport {
 
 	/** Where it stands in BENCHMARKS.md. */
@@ -16,7 +19,10 @@ final class LivePageReport {
 	private LivePageReport() {
 	}
 
-	/** The section's markdown; each customer count's rows start with the one without an instance. */
+	/**
+	 * The section's markdown; each customer count's rows start with the one without an
+	 * instance.
+	 */
 	static String section(List<LiveRow> rows, IdleRequests idle, Duration duration, int repeats) {
 		StringBuilder table = new StringBuilder();
 		LiveRow unwatched = null;
@@ -45,11 +51,12 @@ final class LivePageReport {
 	}
 
 	private static String idle(IdleRequests idle) {
-		return String.format(Locale.ROOT, "With no commits, the watching instance's session sent %d ZooKeeper requests in "
-				+ "10 s with no page open and %d with 10 pages open: the pings of an idle session. Under load, its "
-				+ "requests per second are the same with 0, 1 and 10 pages open: a page adds no ZooKeeper request, "
-				+ "it is served from the instance's one watch, which audits at most ten times a second.%n",
-				idle.noPage(), idle.tenPages());
+		return String
+			.format(Locale.ROOT, "With no commits, the watching instance's session sent %d ZooKeeper requests in "
+					+ "10 s with no page open and %d with 10 pages open: the pings of an idle session. Under load, its "
+					+ "requests per second are the same with 0, 1 and 10 pages open: a page adds no ZooKeeper request, "
+					+ "it is served from the instance's one watch, which audits at most ten times a second.%n",
+					idle.noPage(), idle.tenPages());
 	}
 
 }

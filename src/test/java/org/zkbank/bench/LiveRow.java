@@ -3,8 +3,8 @@ package org.zkbank.bench;
 import java.util.List;
 
 /**
- * The runs of one row of the live-page table: a number of customers committing, with no instance
- * watching ({@code pages} -1) or one watching with that many pages open.
+ * The runs of one row of the live-page table: a number of customers committing, with no
+ * instance watching ({@code pages} -1) or one watching with that many pages open.
  */
 record LiveRow(int customers, int pages, List<LiveRun> runs) {
 
@@ -38,7 +38,9 @@ record LiveRow(int customers, int pages, List<LiveRun> runs) {
 		return Statistics.highest(this.runs, (run) -> run.run().opsPerSecond());
 	}
 
-	/** The median's change from that of the row without an instance: 0.05 for 5 % more. */
+	/**
+	 * The median's change from that of the row without an instance: 0.05 for 5 % more.
+	 */
 	double changeFrom(LiveRow unwatched) {
 		return median() / unwatched.median() - 1;
 	}

@@ -4,14 +4,17 @@ import java.util.List;
 import java.util.OptionalDouble;
 
 /**
- * A row's committed operations per second over the one-round-trip ceiling (blind synchronous
- * {@code setData}) and the write ceiling (asynchronous {@code setData}) of its server, and, for
- * zk-bank's one operation per commit, over the better {@code DistributedAtomicLong} row at the
- * same client count.
+ * A row's committed operations per second over the one-round-trip ceiling (blind
+ * synchronous {@code setData}) and the write ceiling (asynchronous {@code setData}) of
+ * its server, and, for zk-bank's one operation per commit, over the better
+ * {@code DistributedAtomicLong} row at the same client count.
  */
 record Ratios(double vsCeiling, double vsAsyncCeiling, OptionalDouble vsBestCurator) {
 
-	/** The ratios of the row among all rows measured; NaN where the row to compare with is missing. */
+	/**
+	 * The ratios of the row among all rows measured; NaN where the row to compare with is
+	 * missing.
+	 */
 	static Ratios of(Row row, List<Row> rows) {
 		double curator = rows.stream()
 			.filter((other) -> other.server().equals(row.server()) && other.clients() == row.clients()

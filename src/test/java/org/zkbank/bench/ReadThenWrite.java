@@ -12,7 +12,10 @@ import org.apache.zookeeper.data.Stat;
 
 import org.zkbank.support.ZooKeeperTestClients;
 
-/** The textbook loop: read value and version, write at that version, on a conflict start again at once. */
+/**
+ * The textbook loop: read value and version, write at that version, on a conflict start
+ * again at once.
+ */
 record ReadThenWrite(Duration duration) implements Workload {
 
 	@Override

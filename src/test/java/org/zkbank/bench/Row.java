@@ -2,7 +2,10 @@ package org.zkbank.bench;
 
 import java.util.List;
 
-/** The runs of one workload at one client count, on one server: one row of the contention table. */
+/**
+ * The runs of one workload at one client count, on one server: one row of the contention
+ * table.
+ */
 record Row(String server, String workload, int clients, List<Run> runs) {
 
 	/** Committed operations per second of the median run. */

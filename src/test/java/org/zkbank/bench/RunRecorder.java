@@ -60,7 +60,10 @@ final class RunRecorder {
 		runThreads(1, step);
 	}
 
-	/** Runs the given number of threads per client, each repeating the step until the time is up. */
+	/**
+	 * Runs the given number of threads per client, each repeating the step until the time
+	 * is up.
+	 */
 	void runThreads(int threadsPerClient, ClientStep step) throws InterruptedException {
 		CountDownLatch ready = new CountDownLatch(1);
 		List<Thread> threads = new ArrayList<>();

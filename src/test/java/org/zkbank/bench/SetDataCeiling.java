@@ -10,9 +10,9 @@ import org.apache.zookeeper.ZooKeeper;
 import org.zkbank.support.ZooKeeperTestClients;
 
 /**
- * One client's unconditional writes to one node, the server's raw ceilings: one at a time, the
- * one-round-trip ceiling; asynchronous with up to 1,000 in flight ({@code pipelined}), the
- * server's write ceiling.
+ * One client's unconditional writes to one node, the server's raw ceilings: one at a
+ * time, the one-round-trip ceiling; asynchronous with up to 1,000 in flight
+ * ({@code pipelined}), the server's write ceiling.
  */
 record SetDataCeiling(Duration duration, boolean pipelined) implements Workload {
 

@@ -10,7 +10,9 @@ final class Statistics {
 	private Statistics() {
 	}
 
-	/** The run whose value is the median; of an even number, the higher of the middle two. */
+	/**
+	 * The run whose value is the median; of an even number, the higher of the middle two.
+	 */
 	static <T> T median(List<T> runs, ToDoubleFunction<T> value) {
 		List<T> sorted = runs.stream()
 			.sorted((a, b) -> Double.compare(value.applyAsDouble(a), value.applyAsDouble(b)))
@@ -30,10 +32,14 @@ final class Statistics {
 
 	/** The value at the quantile of sorted values, 0 when there is none. */
 	static long percentile(long[] sorted, double quantile) {
-		return (sorted.length == 0) ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))];
+		return (sorted.length == 0) ? 0
+				: sorted[(int) Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))];
 	}
 
-	/** The commits of the client with the fewest, over a fair share of all; 0 when nothing was committed. */
+	/**
+	 * The commits of the client with the fewest, over a fair share of all; 0 when nothing
+	 * was committed.
+	 */
 	static double worstShare(long[] committedPerClient) {
 		long total = Arrays.stream(committedPerClient).sum();
 		long worst = Arrays.stream(committedPerClient).min().orElse(0);

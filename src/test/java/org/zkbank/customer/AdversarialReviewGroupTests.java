@@ -23,8 +23,9 @@ import org.zkbank.support.RealZooKeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Group commit with lost replies and lost requests, while another instance of the same name and
- * another name commit directly: every result is checked against the transaction log.
+ * Group commit with lost replies and lost requests, while another instance of the same
+ * name and another name commit directly: every result is checked against the transaction
+ * log.
  */
 class AdversarialReviewGroupTests {
 

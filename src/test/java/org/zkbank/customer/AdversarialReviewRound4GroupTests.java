@@ -28,10 +28,10 @@ import org.zkbank.support.RealZooKeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fourth adversarial round, group commits: four devices of Alice share commits through one
- * GroupCommit behind a proxy that loses commits and replies at random, with stale or fresh
- * bases, while Bob commits without pause; Alice is stopped mid-flight at the end. The history
- * must pass the transaction log oracle.
+ * Fourth adversarial round, group commits: four devices of Alice share commits through
+ * one GroupCommit behind a proxy that loses commits and replies at random, with stale or
+ * fresh bases, while Bob commits without pause; Alice is stopped mid-flight at the end.
+ * The history must pass the transaction log oracle.
  */
 class AdversarialReviewRound4GroupTests {
 
@@ -55,7 +55,8 @@ class AdversarialReviewRound4GroupTests {
 			while (running.get()) {
 				Operation operation = mine.nextBoolean() ? Operation.deposit(new BigDecimal(mine.nextInt(300) + 1))
 						: Operation.withdraw(new BigDecimal(mine.nextInt(600) + 1));
-				CommitResult result = bob.commit(operation, last); // its own last snapshot: Bob takes turns
+				// its own last snapshot: Bob takes turns
+				CommitResult result = bob.commit(operation, last);
 				this.history.add(result);
 				last = result.snapshot();
 			}
@@ -118,13 +119,14 @@ class AdversarialReviewRound4GroupTests {
 		System.out.println(report);
 		System.out.println(this.history.stream()
 			.flatMap((commit) -> commit.operations().stream())
-			.collect(java.util.stream.Collectors.groupingBy(OperationResult::outcome, java.util.stream.Collectors.counting())));
+			.collect(java.util.stream.Collectors.groupingBy(OperationResult::outcome,
+					java.util.stream.Collectors.counting())));
 		this.history.stream()
 			.filter((commit) -> commit.operations().get(0).outcome() == Outcome.FAILED
 					|| commit.operations().get(0).outcome() == Outcome.UNKNOWN)
-			.forEach((commit) -> System.out.println(commit.operations().get(0).outcome() + " attempts "
-					+ commit.stats().attempts() + " conflicts " + commit.stats().conflicts() + ": "
-					+ commit.operations().get(0).reason()));
+			.forEach((commit) -> System.out
+				.println(commit.operations().get(0).outcome() + " attempts " + commit.stats().attempts() + " conflicts "
+						+ commit.stats().conflicts() + ": " + commit.operations().get(0).reason()));
 		assertThat(report.unexplainedWrites()).isZero();
 		assertThat(report.conserved()).as(report.toString()).isTrue();
 		System.out.println(this.zk.oracle(this.properties).check(this.history, report, 0));

@@ -12,9 +12,10 @@ import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
 
 /**
- * For the benchmark ({@code org.zkbank.bench}): one customer as the application builds it, with
- * no pauses and the given number of devices, that operates when called. Public only because the
- * benchmark lives in a package of its own and {@link Customer} is package-private.
+ * For the benchmark ({@code org.zkbank.bench}): one customer as the application builds
+ * it, with no pauses and the given number of devices, that operates when called. Public
+ * only because the benchmark lives in a package of its own and {@link Customer} is
+ * package-private.
  */
 public final class BenchmarkCustomer {
 
@@ -28,7 +29,10 @@ public final class BenchmarkCustomer {
 		this.customer = Customer.of(client, name, settings, noPauses, metrics, stop);
 	}
 
-	/** {@link Customer#operate}: one operation, read, decided and committed (maybe with others). */
+	/**
+	 * {@link Customer#operate}: one operation, read, decided and committed (maybe with
+	 * others).
+	 */
 	public OperationResult operate() {
 		return this.customer.operate().operation();
 	}

@@ -33,9 +33,10 @@ import org.zkbank.support.ZooKeeperTestClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bank workload under faults, on real servers: customers keep operating with no pauses
- * through each fault, make progress again afterwards, and {@link CustomerRun#verify} checks that
- * nothing was created, lost, applied twice or left negative. Each test prints its figures.
+ * The bank workload under faults, on real servers: customers keep operating with no
+ * pauses through each fault, make progress again afterwards, and
+ * {@link CustomerRun#verify} checks that nothing was created, lost, applied twice or left
+ * negative. Each test prints its figures.
  */
 class CustomerFaultTests {
 
@@ -44,16 +45,19 @@ class CustomerFaultTests {
 	private static final Duration PROGRESS = Duration.ofSeconds(60);
 
 	/**
-	 * A standalone server with 200 ms ticks (sessions of 0.4 to 4 s), and clients with sessions of
-	 * 3 s, so that expiry and partitions take seconds, not minutes. The ensemble test leaves the
-	 * server alone and starts three of its own.
+	 * A standalone server with 200 ms ticks (sessions of 0.4 to 4 s), and clients with
+	 * sessions of 3 s, so that expiry and partitions take seconds, not minutes. The
+	 * ensemble test leaves the server alone and starts three of its own.
 	 */
 	@RegisterExtension
 	final RealZooKeeper zk = RealZooKeeper.perTest().sessionTimeout(3_000);
 
 	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
-	/** Up to 5 ms between operations: a fast pace at which a customer behind a slower link still gets turns. */
+	/**
+	 * Up to 5 ms between operations: a fast pace at which a customer behind a slower link
+	 * still gets turns.
+	 */
 	private final CustomerRun run = new CustomerRun(this.bank, Duration.ofMillis(5));
 
 	@AfterEach
@@ -146,7 +150,8 @@ class CustomerFaultTests {
 		CustomerRun.Running victim = this.run.start("Alice", this.zk.connectBehindProxy());
 		this.run.awaitCommits(50, PROGRESS);
 
-		// Alone, Alice's commits never conflict: the server applies this one, she never hears of it.
+		// Alone, Alice's commits never conflict: the server applies this one, she never
+		// hears of it.
 		link.loseNextCommitReply(true);
 		assertThat(link.awaitFault(PROGRESS)).isTrue();
 		victim.kill();
@@ -185,7 +190,11 @@ class CustomerFaultTests {
 			Map<String, Long> commits = noPauses.commitsByCustomer();
 			double fairShare = commits.values().stream().mapToLong(Long::longValue).sum() / 16.0;
 			long worst = commits.values().stream().mapToLong(Long::longValue).min().orElse(0);
-			int maxAttempts = noPauses.results().stream().mapToInt((result) -> result.stats().attempts()).max().orElse(0);
+			int maxAttempts = noPauses.results()
+				.stream()
+				.mapToInt((result) -> result.stats().attempts())
+				.max()
+				.orElse(0);
 			System.out.printf("fault test [16 customers, no pauses]: worst customer %d commits = %.2f of a fair "
 					+ "share, max %d attempts for one operation%n", worst, worst / fairShare, maxAttempts);
 			assertThat(commits).hasSize(16);
@@ -209,7 +218,10 @@ class CustomerFaultTests {
 		return new DepositAudit(this.zk.clients().connect(connectString), this.bank);
 	}
 
-	/** A server of the ensemble with 200 ms ticks (sessions of 0.4 to 4 s) that answers {@code srvr}. */
+	/**
+	 * A server of the ensemble with 200 ms ticks (sessions of 0.4 to 4 s) that answers
+	 * {@code srvr}.
+	 */
 	private static InstanceSpec spec(int id) {
 		return new InstanceSpec(null, -1, -1, -1, true, id, 200, -1, Map.of("4lw.commands.whitelist", "srvr"));
 	}
@@ -234,14 +246,18 @@ class CustomerFaultTests {
 		return followers;
 	}
 
-	/** The server's role from the {@code srvr} four-letter word, or {@code null} while it has none. */
+	/**
+	 * The server's role from the {@code srvr} four-letter word, or {@code null} while it
+	 * has none.
+	 */
 	private static String mode(InstanceSpec spec) throws IOException {
 		for (int attempt = 0; attempt < 50; attempt++) {
 			try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), spec.getPort())) {
 				OutputStream out = socket.getOutputStream();
 				out.write("srvr".getBytes(StandardCharsets.US_ASCII));
 				out.flush();
-				BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+				BufferedReader in = new BufferedReader(
+						new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
 				for (String line = in.readLine(); line != null; line = in.readLine()) {
 					if (line.startsWith("Mode: ")) {
 						return line.substring("Mode: ".length()).strip();

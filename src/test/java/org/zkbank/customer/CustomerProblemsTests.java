@@ -29,10 +29,16 @@ import org.zkbank.support.ZooKeeperTestClients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A running customer facing a deposit it cannot use: it reports, waits and resumes, and overwrites nothing. */
+/**
+ * A running customer facing a deposit it cannot use: it reports, waits and resumes, and
+ * overwrites nothing.
+ */
 class CustomerProblemsTests {
 
-	/** Ticks of 3 s, as curator-test's server has: a client's session of 15 s outlives a restart. */
+	/**
+	 * Ticks of 3 s, as curator-test's server has: a client's session of 15 s outlives a
+	 * restart.
+	 */
 	@RegisterExtension
 	final RealZooKeeper zk = RealZooKeeper.perTest().tickTime(3_000);
 
@@ -150,7 +156,8 @@ class CustomerProblemsTests {
 		};
 		Customer customer = start(2);
 
-		// the device's error is meant to escape it: Awaitility must not take it for the test's own
+		// the device's error is meant to escape it: Awaitility must not take it for the
+		// test's own
 		await().dontCatchUncaughtExceptions()
 			.atMost(Duration.ofSeconds(30))
 			.until(() -> customer.problem() != null && customer.problem().getMessage().contains("ended"));
@@ -172,7 +179,8 @@ class CustomerProblemsTests {
 			.until(() -> customer.problem() != null && customer.problem().problem() == Problem.DEPOSIT_REPLACED);
 		Thread.sleep(500);
 		assertThat(data()).isEqualTo("5000000");
-		assertThat(this.registry.get("bank.problems").tag("problem", "deposit_replaced").counter().count()).isPositive();
+		assertThat(this.registry.get("bank.problems").tag("problem", "deposit_replaced").counter().count())
+			.isPositive();
 	}
 
 	private Customer start() throws InterruptedException {
@@ -182,17 +190,24 @@ class CustomerProblemsTests {
 	private Customer start(int devices) throws InterruptedException {
 		CuratorFramework client = this.zk.clients().connectLater(this.zk.server().connectString());
 		CustomerProperties.Pace pace = this.fast.pace();
-		CustomerProperties properties = new CustomerProperties(this.fast.names(), new CustomerProperties.Pace(
-				pace.intervalMin(), pace.intervalMax(), pace.thinkMin(), pace.thinkMax(), devices), this.fast.amounts());
-		Customer customer = Customer.of(client, "Alice", this.bank, properties, new BankMetrics(this.registry), this.stop);
+		CustomerProperties properties = new CustomerProperties(this.fast.names(),
+				new CustomerProperties.Pace(pace.intervalMin(), pace.intervalMax(), pace.thinkMin(), pace.thinkMax(),
+						devices),
+				this.fast.amounts());
+		Customer customer = Customer.of(client, "Alice", this.bank, properties, new BankMetrics(this.registry),
+				this.stop);
 		this.running = new Thread(customer::run);
 		this.running.start();
 		return customer;
 	}
 
 	private double operations() {
-		return this.registry.find("bank.operations").tag("outcome", "committed").counters().stream()
-			.mapToDouble((counter) -> counter.count()).sum();
+		return this.registry.find("bank.operations")
+			.tag("outcome", "committed")
+			.counters()
+			.stream()
+			.mapToDouble((counter) -> counter.count())
+			.sum();
 	}
 
 	private String data() throws Exception {
@@ -203,7 +218,10 @@ class CustomerProblemsTests {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
-	/** Meters whose {@code bank.operations} counters throw while {@link #failing} is set: a stand-in for any defect. */
+	/**
+	 * Meters whose {@code bank.operations} counters throw while {@link #failing} is set:
+	 * a stand-in for any defect.
+	 */
 	static final class FailingMeterRegistry extends SimpleMeterRegistry {
 
 		volatile Supplier<Throwable> failing;

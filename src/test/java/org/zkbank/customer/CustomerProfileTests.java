@@ -27,7 +27,10 @@ import static org.awaitility.Awaitility.await;
 /** The application as one deployed customer profile against an external ZooKeeper. */
 class CustomerProfileTests {
 
-	/** Ticks of 3 s, as curator-test's server has: the application's sessions outlive a restart. */
+	/**
+	 * Ticks of 3 s, as curator-test's server has: the application's sessions outlive a
+	 * restart.
+	 */
 	@RegisterExtension
 	final RealZooKeeper zk = RealZooKeeper.perTest().tickTime(3_000);
 
@@ -36,7 +39,8 @@ class CustomerProfileTests {
 	@Test
 	void waitsOutAZooKeeperThatIsDownAtStartOrLaterAndIsReadyOnlyWhileItIsUp() throws Exception {
 		this.zk.server().stop(); // down when the application starts
-		try (ConfigurableApplicationContext app = start(this.zk.server().connectString(), "--bank.customers.names=Alice")) {
+		try (ConfigurableApplicationContext app = start(this.zk.server().connectString(),
+				"--bank.customers.names=Alice")) {
 			assertThat(status(app, "/actuator/health/liveness")).isEqualTo(200);
 			assertThat(status(app, "/actuator/health/readiness")).isEqualTo(503);
 
@@ -45,10 +49,10 @@ class CustomerProfileTests {
 			await().atMost(Duration.ofSeconds(60)).until(() -> status(app, "/actuator/health/readiness") == 200);
 			MeterRegistry registry = app.getBean(MeterRegistry.class);
 			await().atMost(Duration.ofSeconds(30)).until(() -> committed(registry) > 0);
-			assertThat(this.zk.connect().checkExists().forPath("/bank_deposit"))
-				.isNotNull();
+			assertThat(this.zk.connect().checkExists().forPath("/bank_deposit")).isNotNull();
 
-			this.zk.server().stop(); // the quorum is gone: not ready, but alive (no restart loop)
+			// the quorum is gone: not ready, but alive (no restart loop)
+			this.zk.server().stop();
 			await().atMost(Duration.ofSeconds(30)).until(() -> status(app, "/actuator/health/readiness") == 503);
 			assertThat(status(app, "/actuator/health/liveness")).isEqualTo(200);
 			this.zk.server().restart();
@@ -60,7 +64,8 @@ class CustomerProfileTests {
 
 	@Test
 	void shutdownLeavesEveryOperationCommittedOrNotAppliedAndTheAuditExact() throws Exception {
-		ConfigurableApplicationContext app = start(this.zk.server().connectString(), "--bank.customers.names=Alice,Bob");
+		ConfigurableApplicationContext app = start(this.zk.server().connectString(),
+				"--bank.customers.names=Alice,Bob");
 		MeterRegistry registry = app.getBean(MeterRegistry.class);
 		DepositSettings bank = app.getBean(DepositSettings.class);
 		await().atMost(Duration.ofSeconds(30)).until(() -> committed(registry) >= 50);
@@ -94,8 +99,12 @@ class CustomerProfileTests {
 	}
 
 	private static double committed(MeterRegistry registry) {
-		return registry.find("bank.operations").tag("outcome", "committed").counters().stream()
-			.mapToDouble((counter) -> counter.count()).sum();
+		return registry.find("bank.operations")
+			.tag("outcome", "committed")
+			.counters()
+			.stream()
+			.mapToDouble((counter) -> counter.count())
+			.sum();
 	}
 
 }

@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * {@code /actuator/bank} and the audit gauges, whatever the bank nodes hold: 503 with a reason,
- * never 500, and a gauge an alert can fire on.
+ * {@code /actuator/bank} and the audit gauges, whatever the bank nodes hold: 503 with a
+ * reason, never 500, and a gauge an alert can fire on.
  */
 class BankEndpointTests {
 
@@ -77,8 +77,10 @@ class BankEndpointTests {
 		String entry = "/bank_deposit_audit/Alice";
 		String root = "/bank_deposit_audit";
 		return Stream.of(
-				arguments(entry, "{\"deposited\":\"1E999999999\",\"withdrawn\":\"0\",\"operations\":1,\"commits\":1,"
-						+ "\"instances\":{},\"evictedThrough\":0}", "corrupt_audit"),
+				arguments(entry,
+						"{\"deposited\":\"1E999999999\",\"withdrawn\":\"0\",\"operations\":1,\"commits\":1,"
+								+ "\"instances\":{},\"evictedThrough\":0}",
+						"corrupt_audit"),
 				arguments(entry, "{\"deposited\":1E999999999}", "corrupt_audit"),
 				arguments(entry, "{\"deposited\":\"10\",\"withdrawn\":\"0\",\"operations\":1E999999999,\"commits\":1}",
 						"corrupt_audit"),
@@ -98,8 +100,7 @@ class BankEndpointTests {
 		WebEndpointResponse<Object> response = this.endpoint.audit();
 
 		assertThat(response.getStatus()).isEqualTo(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
-		assertThat(body(response)).containsEntry("problem", "DEPOSIT_REPLACED")
-			.containsEntry("conserved", false);
+		assertThat(body(response)).containsEntry("problem", "DEPOSIT_REPLACED").containsEntry("conserved", false);
 		assertThat(gauge("bank.audit.conserved")).isZero();
 		assertThat(this.registry.get("bank.audit.problem").tag("problem", "deposit_replaced").gauge().value())
 			.isEqualTo(1);

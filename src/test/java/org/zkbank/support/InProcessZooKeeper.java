@@ -14,9 +14,10 @@ import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
 
 /**
- * A real standalone ZooKeeper server in this process, on a free loopback port, whose data tree a
- * test may reach into: to put a node at a version that would take billions of writes to reach.
- * It can be stopped and started again on the same port and data, as a restarted server.
+ * A real standalone ZooKeeper server in this process, on a free loopback port, whose data
+ * tree a test may reach into: to put a node at a version that would take billions of
+ * writes to reach. It can be stopped and started again on the same port and data, as a
+ * restarted server.
  */
 public final class InProcessZooKeeper implements AutoCloseable {
 
@@ -45,8 +46,8 @@ public final class InProcessZooKeeper implements AutoCloseable {
 
 	private void start(int port) throws IOException, InterruptedException {
 		this.server = new ZooKeeperServer(this.directory, this.directory, this.tickTime);
-		this.connections = ServerCnxnFactory.createFactory(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-				100);
+		this.connections = ServerCnxnFactory
+			.createFactory(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
 		this.connections.startup(this.server);
 	}
 
@@ -63,7 +64,9 @@ public final class InProcessZooKeeper implements AutoCloseable {
 		return this.directory;
 	}
 
-	/** Stops serving: every connection is closed, new ones are refused; the data stays. */
+	/**
+	 * Stops serving: every connection is closed, new ones are refused; the data stays.
+	 */
 	public synchronized void stop() {
 		if (this.server != null) {
 			this.connections.shutdown();
@@ -72,7 +75,9 @@ public final class InProcessZooKeeper implements AutoCloseable {
 		}
 	}
 
-	/** Serves again on the same port, from the data it had written (sessions included). */
+	/**
+	 * Serves again on the same port, from the data it had written (sessions included).
+	 */
 	public synchronized void restart() throws IOException, InterruptedException {
 		stop();
 		start(this.port);
@@ -86,7 +91,9 @@ public final class InProcessZooKeeper implements AutoCloseable {
 		}
 	}
 
-	/** Sets a node's data and version at once, as if it had been written that many times. */
+	/**
+	 * Sets a node's data and version at once, as if it had been written that many times.
+	 */
 	public void setData(String path, byte[] data, int version) throws Exception {
 		this.server.getZKDatabase()
 			.getDataTree()

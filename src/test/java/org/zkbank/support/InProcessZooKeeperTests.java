@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The server the fixture gives a test: sessions as its ticks bound them, and a restart that keeps what it had. */
+/**
+ * The server the fixture gives a test: sessions as its ticks bound them, and a restart
+ * that keeps what it had.
+ */
 class InProcessZooKeeperTests {
 
 	@RegisterExtension

@@ -29,12 +29,13 @@ import org.zkbank.account.StopSignal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real ZooKeeper for the tests of a class: an {@link InProcessZooKeeper}, a plain client on it
- * (as an operator's zkCli), a {@link ZooKeeperProxy} in front of it once a test asks for one,
- * every client a test opens, and the results a test records for the check against the
- * transaction log. The clients, the proxy and what a test hands to {@link #closeAfterTest} are
- * closed after each test; the server after each test ({@link #perTest()}) or after the class
- * ({@link #perClass()}). Register it with {@code @RegisterExtension}.
+ * A real ZooKeeper for the tests of a class: an {@link InProcessZooKeeper}, a plain
+ * client on it (as an operator's zkCli), a {@link ZooKeeperProxy} in front of it once a
+ * test asks for one, every client a test opens, and the results a test records for the
+ * check against the transaction log. The clients, the proxy and what a test hands to
+ * {@link #closeAfterTest} are closed after each test; the server after each test
+ * ({@link #perTest()}) or after the class ({@link #perClass()}). Register it with
+ * {@code @RegisterExtension}.
  */
 public final class RealZooKeeper implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
@@ -63,12 +64,18 @@ public final class RealZooKeeper implements BeforeAllCallback, BeforeEachCallbac
 		return new RealZooKeeper(false);
 	}
 
-	/** One server for all the tests of the class, in a {@code static} field; the rest is each test's own. */
+	/**
+	 * One server for all the tests of the class, in a {@code static} field; the rest is
+	 * each test's own.
+	 */
 	public static RealZooKeeper perClass() {
 		return new RealZooKeeper(true);
 	}
 
-	/** Clients that ask for sessions of this length (15 s unless set; the server grants 2 to 20 ticks). */
+	/**
+	 * Clients that ask for sessions of this length (15 s unless set; the server grants 2
+	 * to 20 ticks).
+	 */
 	public RealZooKeeper sessionTimeout(int sessionTimeoutMs) {
 		this.clients = new ZooKeeperTestClients(sessionTimeoutMs);
 		return this;
@@ -80,7 +87,10 @@ public final class RealZooKeeper implements BeforeAllCallback, BeforeEachCallbac
 		return this;
 	}
 
-	/** Settings on {@code /bank_deposit} with short backoffs and the given operation timeout. */
+	/**
+	 * Settings on {@code /bank_deposit} with short backoffs and the given operation
+	 * timeout.
+	 */
 	public static DepositSettings properties(Duration operationTimeout) {
 		DepositSettings defaults = ZooKeeperTestClients.properties("/bank_deposit");
 		RetryProperties retry = defaults.retry();
@@ -130,7 +140,10 @@ public final class RealZooKeeper implements BeforeAllCallback, BeforeEachCallbac
 		}
 	}
 
-	/** Closes each in order, all of them even if one fails, and then throws the first failure. */
+	/**
+	 * Closes each in order, all of them even if one fails, and then throws the first
+	 * failure.
+	 */
 	private static void closeAll(List<AutoCloseable> resources) throws Exception {
 		Exception failure = null;
 		for (AutoCloseable resource : resources) {
@@ -158,7 +171,10 @@ public final class RealZooKeeper implements BeforeAllCallback, BeforeEachCallbac
 		return this.server;
 	}
 
-	/** A proxy in front of the server, made on the first call of a test; the same one after that. */
+	/**
+	 * A proxy in front of the server, made on the first call of a test; the same one
+	 * after that.
+	 */
 	public synchronized ZooKeeperProxy proxy() {
 		if (this.proxy == null) {
 			try {
@@ -176,7 +192,10 @@ public final class RealZooKeeper implements BeforeAllCallback, BeforeEachCallbac
 		return this.zkCli;
 	}
 
-	/** Where a test opens other clients: with other credentials, or to a server not up yet. */
+	/**
+	 * Where a test opens other clients: with other credentials, or to a server not up
+	 * yet.
+	 */
 	public ZooKeeperTestClients clients() {
 		return this.clients;
 	}
@@ -186,7 +205,9 @@ public final class RealZooKeeper implements BeforeAllCallback, BeforeEachCallbac
 		return this.clients.connect(this.server.connectString());
 	}
 
-	/** A new connected session, straight to the server, with ZooKeeper digest credentials. */
+	/**
+	 * A new connected session, straight to the server, with ZooKeeper digest credentials.
+	 */
 	public CuratorFramework connectAs(String username, String password) throws InterruptedException {
 		return this.clients.connectAs(this.server.connectString(), username, password);
 	}
@@ -219,14 +240,18 @@ public final class RealZooKeeper implements BeforeAllCallback, BeforeEachCallbac
 	}
 
 	/**
-	 * Checks that the {@link TransactionLogOracle} finds every recorded result in the server's
-	 * transaction log as it says, and that the log ends at the audit's balance; prints its verdict.
+	 * Checks that the {@link TransactionLogOracle} finds every recorded result in the
+	 * server's transaction log as it says, and that the log ends at the audit's balance;
+	 * prints its verdict.
 	 */
 	public TransactionLogOracle.Verdict checkLog(DepositSettings properties) {
 		return checkLog(properties, new DepositAudit(this.zkCli, properties).report());
 	}
 
-	/** Checks that the audit is conserved, then {@link #checkLog checks the log} against it. */
+	/**
+	 * Checks that the audit is conserved, then {@link #checkLog checks the log} against
+	 * it.
+	 */
 	public AuditReport verify(DepositSettings properties) {
 		AuditReport report = new DepositAudit(this.zkCli, properties).report();
 		assertThat(report.conserved()).as(report.toString()).isTrue();
@@ -235,8 +260,8 @@ public final class RealZooKeeper implements BeforeAllCallback, BeforeEachCallbac
 	}
 
 	/**
-	 * Checks that a deposit applied before its reply was lost was not applied again: the balance
-	 * is at most {@code atMost}. Prints the lost commit's result and the balance.
+	 * Checks that a deposit applied before its reply was lost was not applied again: the
+	 * balance is at most {@code atMost}. Prints the lost commit's result and the balance.
 	 */
 	public void assertNotAppliedTwice(DepositSettings properties, CommitResult lost, String atMost) throws Exception {
 		OperationResult deposit = lost.single();
@@ -245,7 +270,8 @@ public final class RealZooKeeper implements BeforeAllCallback, BeforeEachCallbac
 				+ lost.stats().attempts() + ", balance " + balance);
 		assertThat(new BigDecimal(balance))
 			.as("the deposit of %s was applied before its reply was lost and must not be applied again "
-					+ "(outcome %s, attempts %d)", deposit.operation().amount(), deposit.outcome(), lost.stats().attempts())
+					+ "(outcome %s, attempts %d)", deposit.operation().amount(), deposit.outcome(),
+					lost.stats().attempts())
 			.isLessThanOrEqualTo(new BigDecimal(atMost));
 	}
 

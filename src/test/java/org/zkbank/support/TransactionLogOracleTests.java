@@ -19,7 +19,10 @@ import org.zkbank.account.Operation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The oracle passes a real history, and fails a log with a commit applied twice or a foreign write. */
+/**
+ * The oracle passes a real history, and fails a log with a commit applied twice or a
+ * foreign write.
+ */
 class TransactionLogOracleTests {
 
 	@RegisterExtension
@@ -31,8 +34,9 @@ class TransactionLogOracleTests {
 	void commit() throws Exception {
 		DepositAccount alice = this.zk.account(this.bank, "Alice");
 		this.zk.record(alice.commit(Operation.deposit(new BigDecimal("100.00")), alice.read()));
-		this.zk.record(alice.commit(List.of(Operation.withdraw(new BigDecimal("30.00")),
-				Operation.withdraw(new BigDecimal("5000.00"))), null));
+		this.zk.record(alice.commit(
+				List.of(Operation.withdraw(new BigDecimal("30.00")), Operation.withdraw(new BigDecimal("5000.00"))),
+				null));
 	}
 
 	@Test
@@ -46,22 +50,29 @@ class TransactionLogOracleTests {
 
 	@Test
 	void failsALogInWhichACommitIsAppliedTwice() throws Exception {
-		// the last commit again, as a resend after a lost reply would apply it: same instance and sequence
+		// the last commit again, as a resend after a lost reply would apply it: same
+		// instance and sequence
 		CuratorFramework zkCli = this.zk.zkCli();
 		Stat balance = new Stat();
 		Stat entry = new Stat();
 		zkCli.getData().storingStatIn(balance).forPath(this.bank.deposit().path());
-		String totals = new String(zkCli.getData().storingStatIn(entry).forPath(this.bank.deposit().auditPath() + "/Alice"),
+		String totals = new String(
+				zkCli.getData().storingStatIn(entry).forPath(this.bank.deposit().auditPath() + "/Alice"),
 				StandardCharsets.UTF_8);
 		String again = totals.replace("\"withdrawn\":\"30.00\"", "\"withdrawn\":\"60.00\"")
 			.replace("\"operations\":2", "\"operations\":3")
 			.replace("\"commits\":2", "\"commits\":3")
 			.replace("\"commit\":2}", "\"commit\":3}");
 		zkCli.transaction()
-			.forOperations(zkCli.transactionOp().setData().withVersion(balance.getVersion()).forPath(
-					this.bank.deposit().path(), bytes("1040.00")),
-					zkCli.transactionOp().setData().withVersion(entry.getVersion()).forPath(
-							this.bank.deposit().auditPath() + "/Alice", bytes(again)));
+			.forOperations(
+					zkCli.transactionOp()
+						.setData()
+						.withVersion(balance.getVersion())
+						.forPath(this.bank.deposit().path(), bytes("1040.00")),
+					zkCli.transactionOp()
+						.setData()
+						.withVersion(entry.getVersion())
+						.forPath(this.bank.deposit().auditPath() + "/Alice", bytes(again)));
 
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> oracle().check(this.zk.history(), audit(), 1))
 			.withMessageContaining("is applied twice");
