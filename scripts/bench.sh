@@ -4,7 +4,9 @@
 # raw write ceilings, in one JVM, one run; then the footprint of one customer JVM
 # (scripts/footprint.sh).
 #   scripts/bench.sh           in-process server and Debian's standalone ZooKeeper (forceSync=no),
-#                              median of 3 runs of 5 s per row; writes BENCHMARKS.md (about 20 minutes)
+#                              median of 3 runs of 5 s per row; replaces the generated sections of
+#                              BENCHMARKS.md, between their <!-- generated: NAME --> markers, and
+#                              leaves the hand-written text around them (about 20 minutes)
 #   scripts/bench.sh --quick   in-process server only, one run of 1 s per row, one start of each
 #                              application for the footprint: a smoke run
 #   scripts/bench.sh --live    only the cost of the live page (in-process server, about 4 minutes):
@@ -28,7 +30,7 @@ clean_up_on_exit "$work"
 
 classpath="target/test-classes:target/classes:$(cat "$work/classpath")"
 if $live; then
-  java -Xmx2g -cp "$classpath" org.zkbank.customer.ContentionBenchmark --live --write BENCHMARKS.md
+  java -Xmx2g -cp "$classpath" org.zkbank.bench.BenchCommand --live --write BENCHMARKS.md
   exit 0
 fi
 arguments=()
@@ -42,10 +44,10 @@ else
   await_zookeeper "$work/zookeeper"
   arguments+=(--connect "127.0.0.1:$port" "standalone $zookeeper_version" --write BENCHMARKS.md)
 fi
-java -Xmx2g -cp "$classpath" org.zkbank.customer.ContentionBenchmark "${arguments[@]}"
+java -Xmx2g -cp "$classpath" org.zkbank.bench.BenchCommand "${arguments[@]}"
 if $quick; then
   bash scripts/footprint.sh --runs 1 --seconds 5
 else
-  java -Xmx2g -cp "$classpath" org.zkbank.customer.ContentionBenchmark --live --write BENCHMARKS.md
+  java -Xmx2g -cp "$classpath" org.zkbank.bench.BenchCommand --live --write BENCHMARKS.md
   bash scripts/footprint.sh --write BENCHMARKS.md
 fi

@@ -7,8 +7,9 @@
 # with the JVM flags of its ENTRYPOINT, /app/ standing for a work folder; -XX:MaxRAM stands in
 # for compose's mem_limit, which a plain process does not have.
 #   scripts/footprint.sh [--runs N] [--seconds S] [--write FILE]
-#     N starts of each (default 3; medians), S seconds of running (default 15), FILE gets the
-#     markdown section appended.
+#     N starts of each (default 3; medians), S seconds of running (default 15); FILE gets the
+#     markdown table in its section `<!-- generated: footprint -->` ... `<!-- end generated: footprint -->`
+#     (replaced, the rest of the file left as it is; added at the end when it has none).
 # Every process it starts is stopped on exit, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -122,9 +123,6 @@ row() {
     "${values[1]}" "${values[2]}" "${values[3]}"
 }
 report=$(cat <<MD
-
-## Footprint of one customer JVM
-
 Produced by \`scripts/footprint.sh\` on $(date -u +%F), $(nproc) cores, Java $(java -version 2>&1 | awk -F'"' 'NR == 1 { print $2 }'):
 median of $runs starts each, prepared as the Dockerfile prepares the image (jar extracted, class
 data sharing archive from a training run), JVM flags \`-XX:MaxRAM=$mem_limit ${entrypoint_flags[*]}\` (the
@@ -140,4 +138,5 @@ $(row "bare Spring Boot actuator application" "${rows[bare]}")
 MD
 )
 echo "$report"
-[ -z "$write" ] || echo "$report" >>"$write"
+# The package above compiled the test classes too: the same writer as scripts/bench.sh's sections.
+[ -z "$write" ] || java -cp target/test-classes org.zkbank.bench.GeneratedSection "$write" footprint <<<"$report"

@@ -22,7 +22,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The local simulation as a user runs it: embedded ZooKeeper, Alice, Bob and Chuck, actuator over HTTP. */
+/**
+ * The local simulation as a user runs it: embedded ZooKeeper, Alice, Bob and Chuck,
+ * actuator over HTTP.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "bank.customers.pace.interval-min=0s", "bank.customers.pace.interval-max=40ms",
 				"bank.customers.pace.think-min=0s", "bank.customers.pace.think-max=20ms" })
@@ -45,15 +48,16 @@ class BankApplicationTests {
 
 	@Test
 	void prometheusHasEveryBankMetricForEveryCustomer() {
-		await().atMost(Duration.ofSeconds(30)).until(() -> CUSTOMERS.stream()
-			.allMatch((customer) -> sample(get("/actuator/prometheus").body(), "bank_operations_total", customer,
-					"outcome=\"committed\"") > 0));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> CUSTOMERS.stream()
+				.allMatch((customer) -> sample(get("/actuator/prometheus").body(), "bank_operations_total", customer,
+						"outcome=\"committed\"") > 0));
 		String metrics = get("/actuator/prometheus").body();
 		for (String customer : CUSTOMERS) {
 			for (String name : List.of("bank_conflicts_total", "bank_retries_total", "bank_operations_total",
 					"bank_amount_total", "bank_balance", "bank_operation_duration_seconds_bucket",
-					"bank_operation_attempts_bucket", "bank_commit_batch_size_bucket",
-					"bank_ambiguous_commits_total", "bank_turn_wait_seconds_bucket")) {
+					"bank_operation_attempts_bucket", "bank_commit_batch_size_bucket", "bank_ambiguous_commits_total",
+					"bank_turn_wait_seconds_bucket")) {
 				assertThat(sample(metrics, name, customer, "application=\"zk-bank\"")).as(name + " of " + customer)
 					.isNotNaN();
 			}
@@ -65,7 +69,8 @@ class BankApplicationTests {
 	@Test
 	void prometheusHasTheAuditVerdict() {
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> get("/actuator/prometheus").body().lines()
+			.until(() -> get("/actuator/prometheus").body()
+				.lines()
 				.anyMatch((line) -> line.startsWith("bank_audit_conserved{application=\"zk-bank\"} 1")));
 	}
 
@@ -122,7 +127,10 @@ class BankApplicationTests {
 		}
 	}
 
-	/** The value of the first sample of a metric for a customer whose labels contain the given text, NaN if none. */
+	/**
+	 * The value of the first sample of a metric for a customer whose labels contain the
+	 * given text, NaN if none.
+	 */
 	private static double sample(String metrics, String name, String customer, String label) {
 		return metrics.lines()
 			.filter((line) -> line.startsWith(name + "{") && line.contains("customer=\"" + customer + "\"")

@@ -132,14 +132,13 @@ final class Commit {
 							return unknown(basis, "its reply was lost, and more instances of " + customer()
 									+ " committed meanwhile than its audit entry keeps");
 						}
-						case NOT_APPLIED -> this.pending = null; // the lost write can no
-																	// longer apply
+						// the lost write can no longer apply
+						case NOT_APPLIED -> this.pending = null;
 					}
 				}
 			}
 			// while a lost write may still land, only the same write (the same plan, from
-			// the
-			// same balance) is sent again, so that at most one of them applies
+			// the same balance) is sent again, so that at most one of them applies
 			boolean settled = this.pending == null;
 			CommitPlan plan = settled ? CommitPlan.of(this.operations, basis, this.id) : this.pending;
 			if (settled && !plan.changes()) {
@@ -180,11 +179,9 @@ final class Commit {
 	 */
 	private static boolean entryTamperedSince(Snapshot then, Snapshot now) {
 		// A delete shows in the root's child counts, also when another instance created
-		// the entry
-		// again. From an entry at -2, one rollover of it (this one, or another
-		// instance's) is expected.
-		// A new audit (its root created again) may already count the lost write in its
-		// opening.
+		// the entry again. From an entry at -2, one rollover of it (this one, or another
+		// instance's) is expected. A new audit (its root created again) may already count
+		// the lost write in its opening.
 		int rollovers = Snapshot.rollsOver(then.totalsVersion()) ? 1 : 0;
 		return now.root().czxid() != then.root().czxid() || now.root().deletedSince(then.root()) > rollovers
 				|| (now.totalsVersion() == Snapshot.NO_NODE && then.totalsVersion() != Snapshot.NO_NODE)
@@ -214,8 +211,8 @@ final class Commit {
 		}
 		catch (KeeperException.BadVersionException | KeeperException.NodeExistsException ex) {
 			if (this.pending == null) {
-				this.conflicts++; // with a lost write pending, the winner may be that
-									// write itself
+				// with a lost write pending, the winner may be that write itself
+				this.conflicts++;
 				this.waitsForTurn = this.context.turns().lostRace();
 			}
 		}
@@ -224,9 +221,8 @@ final class Commit {
 		}
 		catch (KeeperException ex) {
 			if (!DepositNodes.isConnectionProblem(ex)) {
-				this.failure = DepositNodes.failure(ex).getMessage(); // refused: this
-																		// write was not
-																		// applied
+				// refused: this write was not applied
+				this.failure = DepositNodes.failure(ex).getMessage();
 				this.sending = false;
 				return false;
 			}

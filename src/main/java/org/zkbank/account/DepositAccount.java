@@ -36,7 +36,7 @@ public final class DepositAccount {
 	public DepositAccount(CuratorFramework client, DepositSettings settings, String customer, StopSignal stop) {
 		RoundTrips roundTrips = new RoundTrips();
 		DepositNodes nodes = new DepositNodes(client, settings);
-		this.reader = new DepositReader(nodes, customer, settings.deposit().openingBalance(), roundTrips);
+		this.reader = new DepositReader(nodes, customer, roundTrips);
 		this.context = new CommitContext(this.reader, settings.retry(), stop, roundTrips, new Backoff(settings.retry()),
 				new TurnTaking(roundTrips, new TurnQueue(nodes, this.instance, stop)));
 	}

@@ -62,8 +62,8 @@ public final class DepositAudit {
 			}
 			OpResult.GetDataResult root = DepositNodes.found(results.get(1), this.nodes.auditPath());
 			if (root == null) {
-				continue; // the root was deleted after the list was read: the next list
-							// says so
+				// the root was deleted after the list was read: the next list says so
+				continue;
 			}
 			AuditOpening opening = AuditCodec.opening(root.getData(), this.nodes.auditPath());
 			this.nodes.requireAudited(results.get(3), root.getStat());

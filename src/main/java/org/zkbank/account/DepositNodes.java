@@ -57,6 +57,8 @@ final class DepositNodes {
 
 	private final String turnsPath;
 
+	private final BigDecimal openingBalance;
+
 	private final boolean secured;
 
 	private final List<ACL> acl;
@@ -66,6 +68,7 @@ final class DepositNodes {
 		this.depositPath = properties.deposit().path();
 		this.auditPath = properties.deposit().auditPath();
 		this.turnsPath = properties.deposit().turnsPath();
+		this.openingBalance = properties.deposit().openingBalance();
 		this.secured = properties.auth().enabled();
 		this.acl = acl(properties.auth());
 	}
@@ -213,7 +216,7 @@ final class DepositNodes {
 	 * @param marker the read of its marker: one left from an audit whose root was deleted
 	 * (an operator starting a new audit) is replaced by a new one
 	 */
-	void startAudit(OpResult balance, OpResult marker, BigDecimal openingBalance) {
+	void startAudit(OpResult balance, OpResult marker) {
 		List<Op> writes = new ArrayList<>(4);
 		AuditOpening opening;
 		OpResult.GetDataResult existing = found(balance, this.depositPath);
@@ -233,8 +236,8 @@ final class DepositNodes {
 			}
 		}
 		else {
-			opening = AuditOpening.of(openingBalance, 0);
-			writes.add(create(this.depositPath, Money.encode(openingBalance)));
+			opening = AuditOpening.of(this.openingBalance, 0);
+			writes.add(create(this.depositPath, Money.encode(this.openingBalance)));
 		}
 		// the marker and the root in one transaction: the marker's czxid is the root's
 		// mzxid

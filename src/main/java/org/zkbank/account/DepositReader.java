@@ -23,17 +23,14 @@ final class DepositReader {
 
 	private final String customer;
 
-	private final BigDecimal openingBalance;
-
 	private final RoundTrips roundTrips;
 
 	/** What the last read met, {@code null} if it succeeded. */
 	private volatile DepositException problem;
 
-	DepositReader(DepositNodes nodes, String customer, BigDecimal openingBalance, RoundTrips roundTrips) {
+	DepositReader(DepositNodes nodes, String customer, RoundTrips roundTrips) {
 		this.nodes = nodes;
 		this.customer = customer;
-		this.openingBalance = openingBalance;
 		this.roundTrips = roundTrips;
 	}
 
@@ -95,7 +92,7 @@ final class DepositReader {
 					throw new DepositException(DepositException.Problem.REFUSED, "the audit of "
 							+ this.nodes.depositPath() + " could not be started in " + AUDIT_START_ROUNDS + " tries");
 				}
-				this.nodes.startAudit(results.get(0), results.get(3), this.openingBalance);
+				this.nodes.startAudit(results.get(0), results.get(3));
 				continue;
 			}
 			if (balance == null) {

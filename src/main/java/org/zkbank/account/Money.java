@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
 public final class Money {
 
 	// Digits with an optional fraction: no sign, exponent, NaN or infinity. The length
-	// cap keeps
-	// an oversized foreign value from being taken for a balance.
+	// cap keeps an oversized foreign value from being taken for a balance.
 	private static final Pattern PLAIN_DECIMAL = Pattern.compile("[0-9]{1,30}(\\.[0-9]{1,30})?");
 
 	/** Digits before and after the point that an amount may have. */

@@ -39,8 +39,8 @@ record TurnPlace(String name, String instance, int sequence) {
 	}
 
 	/**
-	 * The place a node's name stands for, {@code null} for a name the bank does not
-	 * make. Past the wrap, ZooKeeper writes the sign before the ten digits.
+	 * The place a node's name stands for, {@code null} for a name the bank does not make.
+	 * Past the wrap, ZooKeeper writes the sign before the ten digits.
 	 */
 	static TurnPlace parse(String name) {
 		TurnPlace place = parse(name, SEQUENCE_DIGITS + 1);

@@ -25,22 +25,22 @@ import org.slf4j.LoggerFactory;
  * Places are served in sequence order, first come first served. The instance that holds
  * the turn has no place: it learns of waiters by a child watch ({@link #othersWaiting},
  * {@link #readLineAhead}), and hands the turn over by deleting the place at the front
- * ({@link #tapFront}), whose owner watches its own place; at the end of a turn it takes
- * a place at the back in the same round trip. Every other waiter watches the place just
+ * ({@link #tapFront}), whose owner watches its own place; at the end of a turn it takes a
+ * place at the back in the same round trip. Every other waiter watches the place just
  * before its own, as Curator's lock recipe does, so a hand-over wakes one instance, and
  * nobody reads on a timer ({@link #awaitTurn}).
  * <p>
  * Nothing here is part of a commit, and the line is only advice: any instance may write
- * at any time, and the versioned commit decides. The first in line that is not handed
- * the turn within its lease writes anyway, keeping its place until a write wins, so a
- * holder that died, stopped or was cut off holds up the line for one lease. A first in
- * line that died itself would hold it up until its session expires, its ephemeral place
- * lingering: a holder deletes it when it hands over, and the second in line deletes it
- * after two leases. A line that cannot be read ends the wait. No watch is set on a bank
- * node: the live page's watch on the balance shares the first customer's session, and a
- * 3.8 server keeps one watch mode per path and session. Calls come from the instance's
- * committing thread, or from its idle timer between commits, one at a time; watch
- * events and answers of background reads from ZooKeeper's event thread.
+ * at any time, and the versioned commit decides. The first in line that is not handed the
+ * turn within its lease writes anyway, keeping its place until a write wins, so a holder
+ * that died, stopped or was cut off holds up the line for one lease. A first in line that
+ * died itself would hold it up until its session expires, its ephemeral place lingering:
+ * a holder deletes it when it hands over, and the second in line deletes it after two
+ * leases. A line that cannot be read ends the wait. No watch is set on a bank node: the
+ * live page's watch on the balance shares the first customer's session, and a 3.8 server
+ * keeps one watch mode per path and session. Calls come from the instance's committing
+ * thread, or from its idle timer between commits, one at a time; watch events and answers
+ * of background reads from ZooKeeper's event thread.
  */
 final class TurnQueue {
 
@@ -155,8 +155,8 @@ final class TurnQueue {
 			this.lineReading = true;
 			zooKeeper.getChildren(this.nodes.turnsPath(), this.lineWatcher, (rc, path, context, children) -> {
 				if (rc == KeeperException.Code.OK.intValue()) {
-					// an answer comes before the news of a later change, which marks
-					// the line stale again
+					// an answer comes before the news of a later change, which marks the
+					// line stale again
 					this.line = TurnPlace.inOrder(children);
 					this.lineStale = false;
 				}
@@ -283,8 +283,8 @@ final class TurnQueue {
 				watchedFirst = ahead;
 				secondSince = System.nanoTime();
 			}
-			// the first in line watches its own place for the hand-over, the others
-			// the place ahead
+			// the first in line watches its own place for the hand-over, the others the
+			// place ahead
 			String watched = (ahead != null) ? path(ahead) : this.place;
 			Boolean exists = orElse(() -> this.nodes.connected().exists(watched, this.placeWatcher) != null, null);
 			if (exists == null) {

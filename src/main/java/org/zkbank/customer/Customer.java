@@ -226,8 +226,8 @@ final class Customer {
 		OperationResult result = receipt.operation();
 		boolean settled = result.committed() || result.outcome() == Outcome.REJECTED;
 		if (settled ? !log.isInfoEnabled() : !log.isWarnEnabled()) {
-			return; // the line costs more than a commit's bookkeeping: build it only to
-					// print it
+			// the line costs more than a commit's bookkeeping: build it only to print it
+			return;
 		}
 		CommitStats stats = receipt.commit().stats();
 		String figures = "(version %d, attempts %d, conflicts %d%s)".formatted(receipt.commit().version(),

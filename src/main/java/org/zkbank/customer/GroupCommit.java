@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -50,24 +52,23 @@ final class GroupCommit {
 
 	/** Commits the operation, with others waiting, and returns how it ended. */
 	Receipt commit(Operation operation, Snapshot basis) {
-		Submitted mine = new Submitted(operation, basis, Thread.currentThread());
+		Submitted mine = new Submitted(operation, basis, Thread.currentThread(), new CompletableFuture<>());
 		this.waiting.add(mine);
-		while (!mine.done()) {
+		while (!mine.result().isDone()) {
 			if (this.committing.tryLock()) {
 				try {
-					if (!mine.done()) {
-						commitWaiting(); // mine is among them: only the holder of the
-											// lock takes any
+					if (!mine.result().isDone()) {
+						// mine is among them: only the holder of the lock takes any
+						commitWaiting();
 					}
 				}
 				finally {
 					this.committing.unlock();
 					// an operation that came after the last take has a device parked
-					// below: wake it to
-					// commit, also when this commit ended in an error
+					// below: wake it to commit, also when this commit ended in an error
 					Submitted next = this.waiting.peek();
 					if (next != null) {
-						LockSupport.unpark(next.device);
+						LockSupport.unpark(next.device());
 					}
 				}
 			}
@@ -75,7 +76,12 @@ final class GroupCommit {
 				LockSupport.park(this);
 			}
 		}
-		return mine.receipt();
+		try {
+			return mine.result().join();
+		}
+		catch (CompletionException ex) {
+			throw new IllegalStateException("the commit that carried " + operation + " failed", ex.getCause());
+		}
 	}
 
 	private void commitWaiting() {
@@ -94,60 +100,24 @@ final class GroupCommit {
 			this.written = result.snapshot();
 			this.committed.accept(result);
 			for (int i = 0; i < batch.size(); i++) {
-				batch.get(i).receipt = new Receipt(result.operations().get(i), result);
+				batch.get(i).result().complete(new Receipt(result.operations().get(i), result));
 			}
 		}
 		catch (RuntimeException | Error ex) {
-			batch.forEach((submitted) -> submitted.failure = ex); // a defect: every
-																	// device learns of it
+			// a defect: every device learns of it
+			batch.forEach((submitted) -> submitted.result().completeExceptionally(ex));
 			throw ex;
 		}
 		finally {
-			batch.forEach((submitted) -> LockSupport.unpark(submitted.device));
+			batch.forEach((submitted) -> LockSupport.unpark(submitted.device()));
 		}
 	}
 
 	/**
-	 * One operation waiting for its commit, and the device (thread) waiting for its
-	 * result.
+	 * One operation waiting for its commit, the device (thread) waiting for its result,
+	 * and that result.
 	 */
-	private static final class Submitted {
-
-		private final Operation operation;
-
-		private final Snapshot basis;
-
-		private final Thread device;
-
-		private volatile Receipt receipt;
-
-		private volatile Throwable failure;
-
-		Submitted(Operation operation, Snapshot basis, Thread device) {
-			this.operation = operation;
-			this.basis = basis;
-			this.device = device;
-		}
-
-		Operation operation() {
-			return this.operation;
-		}
-
-		Snapshot basis() {
-			return this.basis;
-		}
-
-		boolean done() {
-			return this.receipt != null || this.failure != null;
-		}
-
-		Receipt receipt() {
-			if (this.failure != null) {
-				throw new IllegalStateException("the commit that carried " + this.operation + " failed", this.failure);
-			}
-			return this.receipt;
-		}
-
+	private record Submitted(Operation operation, Snapshot basis, Thread device, CompletableFuture<Receipt> result) {
 	}
 
 }

@@ -87,8 +87,8 @@ final class BankWatch implements SmartLifecycle, ConnectionStateListener, Watche
 	public void stateChanged(CuratorFramework client, ConnectionState state) {
 		this.connection = state.name();
 		if (state.isConnected()) {
-			this.changed.release(); // audit, and watch again: a new session after an
-									// expiry has no watch
+			// audit, and watch again: a new session after an expiry has no watch
+			this.changed.release();
 		}
 	}
 

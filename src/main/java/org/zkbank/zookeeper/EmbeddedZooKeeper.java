@@ -39,8 +39,8 @@ final class EmbeddedZooKeeper implements AutoCloseable {
 		configuration.setProperty("dataDir", this.directory.resolve("data").toString());
 		configuration.setProperty("tickTime", "2000");
 		configuration.setProperty("maxCnxns", "1000");
-		configuration.setProperty("admin.enableServer", "false"); // its Jetty would take
-																	// port 8080
+		// its Jetty would take port 8080
+		configuration.setProperty("admin.enableServer", "false");
 		configuration.setProperty("4lw.commands.whitelist", "ruok,mntr,srvr,stat");
 		this.server = ZooKeeperServerEmbedded.builder()
 			.baseDir(this.directory)

@@ -11,17 +11,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.Outcome;
-import org.zkbank.support.ServerWithProxy;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** Attacks of the second adversarial review that the promise survived; most check the transaction log too. */
+/**
+ * Attacks of the second adversarial review that the promise survived; most check the
+ * transaction log too.
+ */
 class AdversarialReviewHeldTests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy(4_000);
+	final RealZooKeeper zk = RealZooKeeper.perTest().sessionTimeout(4_000);
 
 	private final DepositSettings properties = ZooKeeperTestClients.properties("/bank_deposit");
 
@@ -31,10 +34,8 @@ class AdversarialReviewHeldTests {
 		DepositAccount alice = behindProxy("Alice");
 		DepositAccount bob = direct("Bob");
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.record(bob.commit(Operation.deposit(new BigDecimal("50.00")), bob.read()));
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
@@ -51,16 +52,16 @@ class AdversarialReviewHeldTests {
 		DepositAccount bob = direct("Bob");
 		DepositAccount chuck = direct("Chuck");
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommit(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.withdraw(new BigDecimal("600.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseRequestOf(() -> alice.commit(Operation.withdraw(new BigDecimal("600.00")), read));
 		this.zk.record(bob.commit(Operation.deposit(new BigDecimal("50.00")), bob.read()));
-		this.zk.record(chuck.commit(Operation.withdraw(new BigDecimal("500.00")), chuck.read())); // the rollover
+		// the rollover
+		this.zk.record(chuck.commit(Operation.withdraw(new BigDecimal("500.00")), chuck.read()));
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
-		assertThat(result.single().outcome()).isEqualTo(Outcome.REJECTED); // 550 left: 600 does not fit
+		// 550 left: 600 does not fit
+		assertThat(result.single().outcome()).isEqualTo(Outcome.REJECTED);
 		AuditReport report = this.zk.verify(this.properties);
 		assertThat(report.balance()).isEqualByComparingTo("550.00");
 	}
@@ -77,18 +78,18 @@ class AdversarialReviewHeldTests {
 			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
 		this.zk.server().setData(path, entry.getBytes(StandardCharsets.UTF_8), -2);
 		Snapshot read = first.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> first.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		CommitResult meanwhile = second.commit(Operation.deposit(new BigDecimal("10.00")), second.read());
 		this.zk.proxy().heal();
 		CommitResult result = lost.get(30, TimeUnit.SECONDS);
 
-		// the audit's commit count is off by the 2^32 commits made up above; the balance and entry are exact
+		// the audit's commit count is off by the 2^32 commits made up above; the balance
+		// and entry are exact
 		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(meanwhile.single().outcome()).isEqualTo(Outcome.COMMITTED);
-		assertThat(new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8)).isEqualTo("1111.00");
+		assertThat(new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
+			.isEqualTo("1111.00");
 		assertThat(second.read().totals().deposited()).isEqualByComparingTo("111.00");
 	}
 
@@ -97,10 +98,8 @@ class AdversarialReviewHeldTests {
 		DepositAccount alice = behindProxy("Alice");
 		Snapshot read = alice.read();
 		long session = this.zk.zkCli().getZookeeperClient().getZooKeeper().getSessionId();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		Thread.sleep(6_000); // past the 4 s session timeout: the session expires
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(60, TimeUnit.SECONDS));
@@ -117,8 +116,7 @@ class AdversarialReviewHeldTests {
 		this.zk.zkCli().create().forPath("/bank_deposit", bytes(big));
 		DepositAccount alice = direct("Alice");
 		CommitResult deposit = this.zk.record(alice.commit(Operation.deposit(new BigDecimal("0.01")), alice.read()));
-		CommitResult withdraw = this.zk.record(
-				alice.commit(Operation.withdraw(new BigDecimal("0.01")), alice.read()));
+		CommitResult withdraw = this.zk.record(alice.commit(Operation.withdraw(new BigDecimal("0.01")), alice.read()));
 
 		assertThat(deposit.single().outcome()).isEqualTo(Outcome.REJECTED);
 		assertThat(withdraw.single().outcome()).isEqualTo(Outcome.COMMITTED);
@@ -126,7 +124,10 @@ class AdversarialReviewHeldTests {
 		assertThat(report.balance()).isEqualByComparingTo("9".repeat(30) + ".98" + "9".repeat(28));
 	}
 
-	/** Any bytes in any bank node: the audit and the customer report a DepositException, and nothing is written. */
+	/**
+	 * Any bytes in any bank node: the audit and the customer report a DepositException,
+	 * and nothing is written.
+	 */
 	@Test
 	void oddBytesInEveryNodeAreReportedAndLeftUntouched() throws Exception {
 		DepositAccount alice = direct("Alice");
@@ -144,8 +145,10 @@ class AdversarialReviewHeldTests {
 				this.zk.zkCli().setData().forPath(node, bytes(payload));
 				Throwable audit = catchThrowable(() -> new DepositAudit(this.zk.zkCli(), this.properties).report());
 				CommitResult result = alice.commit(Operation.deposit(new BigDecimal("1.00")), null);
-				assertThat(audit).as("audit of %s = %s", node, abbreviate(payload)).isInstanceOf(DepositException.class);
-				assertThat(result.single().outcome()).as("commit with %s = %s", node, abbreviate(payload)).isEqualTo(Outcome.FAILED);
+				assertThat(audit).as("audit of %s = %s", node, abbreviate(payload))
+					.isInstanceOf(DepositException.class);
+				assertThat(result.single().outcome()).as("commit with %s = %s", node, abbreviate(payload))
+					.isEqualTo(Outcome.FAILED);
 				assertThat(new String(this.zk.zkCli().getData().forPath(node), StandardCharsets.UTF_8))
 					.as("%s left untouched", node)
 					.isEqualTo(payload);
@@ -154,21 +157,28 @@ class AdversarialReviewHeldTests {
 		}
 	}
 
-	/** Strict JSON: content after the entry's object is corrupt input, not silently dropped by the next commit. */
+	/**
+	 * Strict JSON: content after the entry's object is corrupt input, not silently
+	 * dropped by the next commit.
+	 */
 	@org.junit.jupiter.params.ParameterizedTest(name = "suffix {0}")
 	@org.junit.jupiter.params.provider.ValueSource(strings = { " trailing words", " {\"second\":1}", "]" })
 	void anAuditEntryWithTrailingContentIsReportedNotRewritten(String suffix) throws Exception {
 		DepositAccount alice = direct("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		String entry = new String(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"), StandardCharsets.UTF_8);
+		String entry = new String(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"),
+				StandardCharsets.UTF_8);
 		this.zk.zkCli().setData().forPath("/bank_deposit_audit/Alice", bytes(entry + suffix));
 
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("2.00")), null);
 
-		String after = new String(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"), StandardCharsets.UTF_8);
+		String after = new String(this.zk.zkCli().getData().forPath("/bank_deposit_audit/Alice"),
+				StandardCharsets.UTF_8);
 		System.out.println("suffix '" + suffix + "': result " + result.single().outcome() + ", entry " + after);
-		assertThat(after).as("an entry with trailing content must be reported, not rewritten (commit was %s)",
-				result.single().outcome()).endsWith(suffix);
+		assertThat(after)
+			.as("an entry with trailing content must be reported, not rewritten (commit was %s)",
+					result.single().outcome())
+			.endsWith(suffix);
 	}
 
 	private static String abbreviate(String text) {

@@ -7,67 +7,65 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.Outcome;
-import org.zkbank.support.ServerWithProxy;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.TransactionLogOracle;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fourth adversarial round, on the core promises: no break of them was found. One weakness
- * was: a commit starting from the snapshot a rollover of its own entry returned met stale root
- * figures and ended UNKNOWN although the entry could settle it; a commit that recreates a node now
- * returns no snapshot, so the next one reads. (Another customer's entry rollover, once per 2^32
- * commits of a name, can still turn a settleable lost reply UNKNOWN.) Real in-process ZooKeeper
- * server, no mocks; histories are checked against the transaction log by
- * {@link TransactionLogOracle}, except where a test set an entry's data in the DataTree, which the
- * log does not hold; there the audit's discrepancy is checked.
+ * The fourth adversarial round, on the core promises: no break of them was found. One
+ * weakness was: a commit starting from the snapshot a rollover of its own entry returned
+ * met stale root figures and ended UNKNOWN although the entry could settle it; a commit
+ * that recreates a node now returns no snapshot, so the next one reads. (Another
+ * customer's entry rollover, once per 2^32 commits of a name, can still turn a settleable
+ * lost reply UNKNOWN.) Real in-process ZooKeeper server, no mocks; histories are checked
+ * against the transaction log by {@link TransactionLogOracle}, except where a test set an
+ * entry's data in the DataTree, which the log does not hold; there the audit's
+ * discrepancy is checked.
  */
 class AdversarialReviewRound4Tests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy();
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
-	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(3));
+	private final DepositSettings properties = RealZooKeeper.properties(Duration.ofSeconds(3));
 
 	/**
-	 * Alice's entry reaches version -2 and her next commit recreates it (delete + create under
-	 * the audit root: the root's cversion grows by 2, its child count stays). That commit returns
-	 * the snapshot {@code written(...)} builds, which keeps the root figures of its basis, from
-	 * before the delete and create. The next commit from that snapshot is applied and its reply
-	 * lost: entryTamperedSince sees one deletion since the (stale) basis root, allows none (the
-	 * basis entry is at 0, not -2), and ends the commit UNKNOWN, "someone else deleted or rolled
-	 * back the audit entry", although nobody but Alice's own commit touched it, nothing was
-	 * stopped and the timeout had not passed: the entry says plainly it was applied.
+	 * Alice's entry reaches version -2 and her next commit recreates it (delete + create
+	 * under the audit root: the root's cversion grows by 2, its child count stays). That
+	 * commit returns the snapshot {@code written(...)} builds, which keeps the root
+	 * figures of its basis, from before the delete and create. The next commit from that
+	 * snapshot is applied and its reply lost: entryTamperedSince sees one deletion since
+	 * the (stale) basis root, allows none (the basis entry is at 0, not -2), and ends the
+	 * commit UNKNOWN, "someone else deleted or rolled back the audit entry", although
+	 * nobody but Alice's own commit touched it, nothing was stopped and the timeout had
+	 * not passed: the entry says plainly it was applied.
 	 */
 	@Test
 	void aLostReplyRightAfterAnEntryRolloverIsSettledAsCommitted() throws Exception {
 		DepositAccount alice = behindProxy("Alice");
 		this.zk.record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
-		String entry = this.properties.deposit().auditPath() + "/Alice";
-		long commits = 1 + Integer.toUnsignedLong(-2);
-		String totals = new String(this.zk.zkCli().getData().forPath(entry), StandardCharsets.UTF_8)
-			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
-		this.zk.server().setData(entry, totals.getBytes(StandardCharsets.UTF_8), -2);
+		entryAtVersionMinusTwo("Alice");
 		CommitResult rolled = this.zk.record(alice.commit(Operation.deposit(new BigDecimal("2.00")), alice.read()));
 		assertThat(rolled.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(rolled.snapshot()).as("after recreating the entry, the customer reads again").isNull();
 
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("4.00")), null));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("4.00")), null));
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
 		String balance = new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8);
-		System.out.println("lost one " + result.single().outcome() + " (" + result.single().reason() + "), balance " + balance);
+		System.out.println(
+				"lost one " + result.single().outcome() + " (" + result.single().reason() + "), balance " + balance);
 		verifyBalanceOnly();
 		assertThat(new BigDecimal(balance)).isEqualByComparingTo("1007.00");
 		assertThat(result.single().outcome())
@@ -77,25 +75,19 @@ class AdversarialReviewRound4Tests {
 	}
 
 	/**
-	 * Control for the above: the same lost reply from a freshly read snapshot (whose root figures
-	 * are current) is settled as committed.
+	 * Control for the above: the same lost reply from a freshly read snapshot (whose root
+	 * figures are current) is settled as committed.
 	 */
 	@Test
 	void aLostReplyAfterAnEntryRolloverFromAFreshReadIsSettledAsCommitted() throws Exception {
 		DepositAccount alice = behindProxy("Alice");
 		this.zk.record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
-		String entry = this.properties.deposit().auditPath() + "/Alice";
-		long commits = 1 + Integer.toUnsignedLong(-2);
-		String totals = new String(this.zk.zkCli().getData().forPath(entry), StandardCharsets.UTF_8)
-			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
-		this.zk.server().setData(entry, totals.getBytes(StandardCharsets.UTF_8), -2);
+		entryAtVersionMinusTwo("Alice");
 		this.zk.record(alice.commit(Operation.deposit(new BigDecimal("2.00")), alice.read()));
 
 		Snapshot fresh = alice.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("4.00")), fresh));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("4.00")), fresh));
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
@@ -104,57 +96,59 @@ class AdversarialReviewRound4Tests {
 	}
 
 	/**
-	 * A group of a withdrawal that does not fit and a deposit; the reply of its only write is
-	 * lost after it was applied. Resolved: the deposit committed once, the withdrawal rejected.
+	 * A group of a withdrawal that does not fit and a deposit; the reply of its only
+	 * write is lost after it was applied. Resolved: the deposit committed once, the
+	 * withdrawal rejected.
 	 */
 	@Test
 	void aLostReplyOfAGroupWithARejectedOperationIsSettledPerOperation() throws Exception {
-		DepositAccount alice = behindProxy("Alice");
-		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture.supplyAsync(() -> alice.commit(
-				List.of(Operation.withdraw(new BigDecimal("5000.00")), Operation.deposit(new BigDecimal("5.00"))), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
-		this.zk.proxy().heal();
-		CommitResult commit = lost.get(30, TimeUnit.SECONDS);
-		this.zk.record(commit);
-
-		this.zk.verify(this.properties);
-		assertThat(commit.operations()).extracting(OperationResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
-		assertThat(new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
-			.isEqualTo("1005.00");
+		lostGroupIsSettledPerOperation(true, "5000.00", () -> {
+		}, "1005.00");
 	}
 
 	/**
-	 * A group whose write is lost on the way (never applied); meanwhile Bob takes the balance down
-	 * so that the group's withdrawal no longer fits. The group is planned again: withdrawal
-	 * rejected, deposit committed, once.
+	 * A group whose write is lost on the way (never applied); meanwhile Bob takes the
+	 * balance down so that the group's withdrawal no longer fits. The group is planned
+	 * again: withdrawal rejected, deposit committed, once.
 	 */
 	@Test
 	void aLostRequestOfAGroupReplannedAfterAnotherCommitIsAppliedOnce() throws Exception {
-		DepositAccount alice = behindProxy("Alice");
 		DepositAccount bob = account("Bob");
+		lostGroupIsSettledPerOperation(false, "600.00",
+				() -> this.zk.record(bob.commit(Operation.withdraw(new BigDecimal("500.00")), bob.read())), "505.00");
+	}
+
+	/**
+	 * Alice commits a group of a withdrawal and a deposit of 5.00, and loses its reply
+	 * (applied) or its request; meanwhile runs before she is back. The group ends with
+	 * the withdrawal rejected and the deposit committed, once, and the balance as given.
+	 */
+	private void lostGroupIsSettledPerOperation(boolean applied, String withdrawal, Runnable meanwhile, String balance)
+			throws Exception {
+		DepositAccount alice = behindProxy("Alice");
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommit(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture.supplyAsync(() -> alice.commit(
-				List.of(Operation.withdraw(new BigDecimal("600.00")), Operation.deposit(new BigDecimal("5.00"))), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
-		this.zk.record(bob.commit(Operation.withdraw(new BigDecimal("500.00")), bob.read()));
+		Supplier<CommitResult> group = () -> alice.commit(
+				List.of(Operation.withdraw(new BigDecimal(withdrawal)), Operation.deposit(new BigDecimal("5.00"))),
+				read);
+		CompletableFuture<CommitResult> lost = applied ? this.zk.proxy().loseReplyOf(group)
+				: this.zk.proxy().loseRequestOf(group);
+		meanwhile.run();
 		this.zk.proxy().heal();
 		CommitResult commit = lost.get(30, TimeUnit.SECONDS);
 		this.zk.record(commit);
 
 		this.zk.verify(this.properties);
-		assertThat(commit.operations()).extracting(OperationResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
+		assertThat(commit.operations()).extracting(OperationResult::outcome)
+			.containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
 		assertThat(new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8))
-			.isEqualTo("505.00");
+			.isEqualTo(balance);
 	}
 
 	/**
-	 * Two instances of Alice read the same snapshot; the first one's commit is applied and its
-	 * reply lost, the second one's first attempt then conflicts and it commits from a fresh read,
-	 * and a third write (Bob) follows before the first instance is back. Each ends committed,
-	 * once, and the log agrees.
+	 * Two instances of Alice read the same snapshot; the first one's commit is applied
+	 * and its reply lost, the second one's first attempt then conflicts and it commits
+	 * from a fresh read, and a third write (Bob) follows before the first instance is
+	 * back. Each ends committed, once, and the log agrees.
 	 */
 	@Test
 	void twoInstancesOfOneNameWithALostReplyBetweenThemCommitEachOnce() throws Exception {
@@ -163,18 +157,16 @@ class AdversarialReviewRound4Tests {
 		DepositAccount bob = account("Bob");
 		Snapshot read = first.read();
 		Snapshot same = second.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> first.commit(Operation.deposit(new BigDecimal("10.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> first.commit(Operation.deposit(new BigDecimal("10.00")), read));
 		CommitResult other = this.zk.record(second.commit(Operation.withdraw(new BigDecimal("1000.00")), same));
 		this.zk.record(bob.commit(Operation.deposit(new BigDecimal("3.00")), bob.read()));
 		this.zk.proxy().heal();
 		CommitResult result = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
 		this.zk.verify(this.properties);
-		System.out.println("first " + result.single().outcome() + " (" + result.single().reason() + "); second " + other.single().outcome()
-				+ " attempts " + other.stats().attempts());
+		System.out.println("first " + result.single().outcome() + " (" + result.single().reason() + "); second "
+				+ other.single().outcome() + " attempts " + other.stats().attempts());
 		assertThat(result.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(other.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(other.stats().conflicts()).as("its first attempt met the lost commit").isEqualTo(1);
@@ -183,14 +175,15 @@ class AdversarialReviewRound4Tests {
 	}
 
 	/**
-	 * Random rounds: Alice (a new instance each round, on one session behind the proxy) commits a
-	 * group of random operations while Bob commits without pause on his own session; each round
-	 * may lose Alice's next commit or its reply (the connection then reconnects at once) and may
-	 * stop her at a random moment. The history must pass the transaction log oracle.
+	 * Random rounds: Alice (a new instance each round, on one session behind the proxy)
+	 * commits a group of random operations while Bob commits without pause on his own
+	 * session; each round may lose Alice's next commit or its reply (the connection then
+	 * reconnects at once) and may stop her at a random moment. The history must pass the
+	 * transaction log oracle.
 	 */
 	@Test
 	void randomLossesAndStopsAgainstABusyOtherCustomerPassTheOracle() throws Exception {
-		CuratorFramework aliceSession = this.zk.clients().connect(this.zk.proxy().connectString());
+		CuratorFramework aliceSession = this.zk.connectBehindProxy();
 		DepositAccount bob = account("Bob");
 		java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
 		java.util.Random random = new java.util.Random(4);
@@ -218,8 +211,7 @@ class AdversarialReviewRound4Tests {
 						: Operation.withdraw(new BigDecimal(random.nextInt(900) + 1)));
 			}
 			Snapshot basis = random.nextBoolean() ? null : readQuietly(alice);
-			CompletableFuture<CommitResult> commit = CompletableFuture
-				.supplyAsync(() -> alice.commit(group, basis));
+			CompletableFuture<CommitResult> commit = CompletableFuture.supplyAsync(() -> alice.commit(group, basis));
 			if (random.nextBoolean()) {
 				Thread.sleep(random.nextInt(40));
 				stop.stop();
@@ -246,15 +238,16 @@ class AdversarialReviewRound4Tests {
 	}
 
 	/**
-	 * A partition holds Alice's commit in the proxy until her session expires at the server; then
-	 * the partition heals and the held request is forwarded on the old connection. The commit
-	 * resolves on a new session: applied once at most, and its outcome says which.
+	 * A partition holds Alice's commit in the proxy until her session expires at the
+	 * server; then the partition heals and the held request is forwarded on the old
+	 * connection. The commit resolves on a new session: applied once at most, and its
+	 * outcome says which.
 	 */
 	@Test
 	void aCommitHeldInAPartitionUntilTheSessionExpiresIsAppliedAtMostOnceAndHonestly() throws Exception {
 		try (ZooKeeperTestClients shortSessions = new ZooKeeperTestClients(2000)) {
-			DepositAccount alice = new DepositAccount(shortSessions.connect(this.zk.proxy().connectString()), this.properties,
-					"Alice", new StopSignal());
+			DepositAccount alice = new DepositAccount(shortSessions.connect(this.zk.proxy().connectString()),
+					this.properties, "Alice", new StopSignal());
 			Snapshot read = alice.read();
 			this.zk.proxy().stall();
 			CompletableFuture<CommitResult> held = CompletableFuture
@@ -264,8 +257,8 @@ class AdversarialReviewRound4Tests {
 			CommitResult result = this.zk.record(held.get(30, TimeUnit.SECONDS));
 			Thread.sleep(500);
 			String balance = new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8);
-			System.out.println("held one " + result.single().outcome() + " (" + result.single().reason() + ") attempts " + result.stats().attempts()
-					+ ", balance " + balance);
+			System.out.println("held one " + result.single().outcome() + " (" + result.single().reason() + ") attempts "
+					+ result.stats().attempts() + ", balance " + balance);
 			this.zk.verify(this.properties);
 			if (result.single().outcome() == Outcome.COMMITTED) {
 				assertThat(balance).isEqualTo("1050.00");
@@ -277,9 +270,10 @@ class AdversarialReviewRound4Tests {
 	}
 
 	/**
-	 * The balance is at version -2 (as zkCli left it, before the audit), so Alice's commit is a
-	 * rollover; it is applied, its reply lost, and Bob commits on the recreated node before Alice
-	 * is back; then the same with the request lost instead, so that Bob makes the rollover.
+	 * The balance is at version -2 (as zkCli left it, before the audit), so Alice's
+	 * commit is a rollover; it is applied, its reply lost, and Bob commits on the
+	 * recreated node before Alice is back; then the same with the request lost instead,
+	 * so that Bob makes the rollover.
 	 */
 	@Test
 	void aLostRolloverIsSettledOnceWhetherItOrAnotherCustomersRolloverLanded() throws Exception {
@@ -288,20 +282,16 @@ class AdversarialReviewRound4Tests {
 		DepositAccount alice = behindProxy("Alice");
 		DepositAccount bob = account("Bob");
 		Snapshot read = alice.read();
-		this.zk.proxy().loseNextCommitReply(true);
-		CompletableFuture<CommitResult> lost = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> lost = this.zk.proxy()
+			.loseReplyOf(() -> alice.commit(Operation.deposit(new BigDecimal("100.00")), read));
 		this.zk.record(bob.commit(Operation.deposit(new BigDecimal("1.00")), bob.read()));
 		this.zk.proxy().heal();
 		CommitResult applied = this.zk.record(lost.get(30, TimeUnit.SECONDS));
 
 		this.zk.server().setVersion("/bank_deposit", -2);
 		Snapshot again = alice.read();
-		this.zk.proxy().loseNextCommit(true);
-		CompletableFuture<CommitResult> dropped = CompletableFuture
-			.supplyAsync(() -> alice.commit(Operation.withdraw(new BigDecimal("1101.00")), again));
-		assertThat(this.zk.proxy().awaitFault(Duration.ofSeconds(10))).isTrue();
+		CompletableFuture<CommitResult> dropped = this.zk.proxy()
+			.loseRequestOf(() -> alice.commit(Operation.withdraw(new BigDecimal("1101.00")), again));
 		this.zk.record(bob.commit(Operation.withdraw(new BigDecimal("1.00")), bob.read()));
 		this.zk.proxy().heal();
 		CommitResult notApplied = this.zk.record(dropped.get(30, TimeUnit.SECONDS));
@@ -317,7 +307,22 @@ class AdversarialReviewRound4Tests {
 		assertThat(report.discrepancy()).isZero();
 	}
 
-	/** The balance as the audit expects it: a test that set an entry's data in the DataTree cannot use the log. */
+	/**
+	 * Sets a customer's entry, after one commit, to what 2^32 - 1 commits would leave: at
+	 * version -2.
+	 */
+	private void entryAtVersionMinusTwo(String customer) throws Exception {
+		String entry = this.properties.deposit().auditPath() + "/" + customer;
+		long commits = 1 + Integer.toUnsignedLong(-2);
+		String totals = new String(this.zk.zkCli().getData().forPath(entry), StandardCharsets.UTF_8)
+			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
+		this.zk.server().setData(entry, totals.getBytes(StandardCharsets.UTF_8), -2);
+	}
+
+	/**
+	 * The balance as the audit expects it: a test that set an entry's data in the
+	 * DataTree cannot use the log.
+	 */
 	private void verifyBalanceOnly() {
 		AuditReport report = new DepositAudit(this.zk.zkCli(), this.properties).report();
 		assertThat(report.discrepancy()).as(report.toString()).isZero();

@@ -19,7 +19,8 @@ class CustomerTotalsTests {
 
 	@Test
 	void remembersTheLastCommitOfEachInstance() {
-		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(new BigDecimal("1.00"))), "a", 1, true)
+		CustomerTotals totals = CustomerTotals.NONE
+			.plus(List.of(Operation.deposit(new BigDecimal("1.00"))), "a", 1, true)
 			.plus(List.of(Operation.withdraw(new BigDecimal("0.50"))), "b", 7, false)
 			.plus(List.of(Operation.deposit(new BigDecimal("2.00"))), "a", 2, false);
 
@@ -62,7 +63,8 @@ class CustomerTotalsTests {
 
 	@Test
 	void readsBackFromItsJson() {
-		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(new BigDecimal("12.34"))), "a", 5, true);
+		CustomerTotals totals = CustomerTotals.NONE.plus(List.of(Operation.deposit(new BigDecimal("12.34"))), "a", 5,
+				true);
 
 		assertThat(AuditCodec.totals(AuditCodec.encode(totals), 0, "/x")).isEqualTo(totals);
 		assertThat(new String(AuditCodec.encode(totals))).isEqualTo("{\"deposited\":\"12.34\",\"withdrawn\":\"0\","

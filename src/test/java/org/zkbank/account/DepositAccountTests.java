@@ -7,17 +7,13 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.zkbank.account.Outcome;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperProxy;
 import org.zkbank.support.ZooKeeperTestClients;
 import org.zkbank.zookeeper.ZooKeeperProperties;
@@ -28,38 +24,15 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /** The commit protocol against a real in-process ZooKeeper server. */
 class DepositAccountTests {
 
+	/** One server for the class; each test on a deposit of its own. */
+	@RegisterExtension
+	static final RealZooKeeper zk = RealZooKeeper.perClass();
+
 	private static final AtomicInteger deposits = new AtomicInteger();
-
-	private static TestingServer server;
-
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
 
 	private final StopSignal stop = new StopSignal();
 
-	private DepositSettings properties;
-
-	private CuratorFramework zkCli;
-
-	@BeforeAll
-	static void startServer() throws Exception {
-		server = new TestingServer(true);
-	}
-
-	@AfterAll
-	static void stopServer() throws Exception {
-		server.close();
-	}
-
-	@BeforeEach
-	void setUp() throws Exception {
-		this.properties = ZooKeeperTestClients.properties("/bank_deposit_" + deposits.incrementAndGet());
-		this.zkCli = this.clients.connect(server.getConnectString());
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.clients.close();
-	}
+	private DepositSettings properties = ZooKeeperTestClients.properties("/bank_deposit_" + deposits.incrementAndGet());
 
 	@Test
 	void createsTheDepositWithTheOpeningBalanceAsAPlainDecimal() throws Exception {
@@ -73,8 +46,8 @@ class DepositAccountTests {
 
 	@Test
 	void adoptsANodeZkCliCreatedAndKeepsEveryDecimalOfAForeignValue() throws Exception {
-		this.zkCli.create().forPath(this.properties.deposit().path(), bytes("1694.6596372873594"));
-		this.zkCli.setData().forPath(this.properties.deposit().path(), bytes("1694.6596372873594"));
+		zk.zkCli().create().forPath(this.properties.deposit().path(), bytes("1694.6596372873594"));
+		zk.zkCli().setData().forPath(this.properties.deposit().path(), bytes("1694.6596372873594"));
 		DepositAccount alice = account("Alice");
 
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("0.01")), alice.read());
@@ -89,18 +62,17 @@ class DepositAccountTests {
 
 	@Test
 	void commitsFromTheSnapshotOfTheLastCommitInOneRoundTrip() throws Exception {
-		try (ZooKeeperProxy proxy = new ZooKeeperProxy(server.getPort())) {
-			DepositAccount alice = account("Alice", proxy.connectString());
-			CommitResult first = alice.commit(Operation.deposit(new BigDecimal("10.00")), alice.read());
-			int before = proxy.requests();
+		ZooKeeperProxy proxy = zk.proxy();
+		DepositAccount alice = behindProxy("Alice");
+		CommitResult first = alice.commit(Operation.deposit(new BigDecimal("10.00")), alice.read());
+		int before = proxy.requests();
 
-			CommitResult second = alice.commit(Operation.withdraw(new BigDecimal("5.50")), first.snapshot());
+		CommitResult second = alice.commit(Operation.withdraw(new BigDecimal("5.50")), first.snapshot());
 
-			assertThat(proxy.requests() - before).isEqualTo(1);
-			assertThat(second.single().outcome()).isEqualTo(Outcome.COMMITTED);
-			assertThat(second.version()).isEqualTo(first.version() + 1);
-			assertThat(data(this.properties.deposit().path())).isEqualTo("1004.50");
-		}
+		assertThat(proxy.requests() - before).isEqualTo(1);
+		assertThat(second.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(second.version()).isEqualTo(first.version() + 1);
+		assertThat(data(this.properties.deposit().path())).isEqualTo("1004.50");
 	}
 
 	@Test
@@ -139,30 +111,30 @@ class DepositAccountTests {
 
 	@Test
 	void aGroupCommitChecksEachOperationInOrderInOneRoundTripAndRejectsAnOverdraftAlone() throws Exception {
-		try (ZooKeeperProxy proxy = new ZooKeeperProxy(server.getPort())) {
-			DepositAccount alice = account("Alice", proxy.connectString());
-			Snapshot read = alice.read();
-			int before = proxy.requests();
+		ZooKeeperProxy proxy = zk.proxy();
+		DepositAccount alice = behindProxy("Alice");
+		Snapshot read = alice.read();
+		int before = proxy.requests();
 
-			CommitResult commit = alice.commit(List.of(Operation.withdraw(new BigDecimal("600.00")),
-					Operation.withdraw(new BigDecimal("500.00")), Operation.deposit(new BigDecimal("100.00")),
-					Operation.withdraw(new BigDecimal("450.00"))), read);
+		CommitResult commit = alice.commit(
+				List.of(Operation.withdraw(new BigDecimal("600.00")), Operation.withdraw(new BigDecimal("500.00")),
+						Operation.deposit(new BigDecimal("100.00")), Operation.withdraw(new BigDecimal("450.00"))),
+				read);
 
-			assertThat(proxy.requests() - before).isEqualTo(1);
-			assertThat(commit.operations()).extracting(OperationResult::outcome)
-				.containsExactly(Outcome.COMMITTED, Outcome.REJECTED, Outcome.COMMITTED, Outcome.COMMITTED);
-			assertThat(commit.operations()).extracting(OperationResult::balanceBefore)
-				.usingElementComparator(BigDecimal::compareTo)
-				.containsExactly(new BigDecimal("1000"), new BigDecimal("400.00"), new BigDecimal("400.00"),
-						new BigDecimal("500.00"));
-			assertThat(commit.operations().get(1).reason()).isEqualTo("insufficient funds: balance 400.00");
-			assertThat(commit.version()).isEqualTo(read.version() + 1);
-			assertThat(data(this.properties.deposit().path())).isEqualTo("50.00");
-			AuditReport audit = audit();
-			assertThat(audit.customers().get("Alice").operations()).isEqualTo(3);
-			assertThat(audit.customers().get("Alice").withdrawn()).isEqualByComparingTo("1050.00");
-			assertThat(audit.conserved()).isTrue();
-		}
+		assertThat(proxy.requests() - before).isEqualTo(1);
+		assertThat(commit.operations()).extracting(OperationResult::outcome)
+			.containsExactly(Outcome.COMMITTED, Outcome.REJECTED, Outcome.COMMITTED, Outcome.COMMITTED);
+		assertThat(commit.operations()).extracting(OperationResult::balanceBefore)
+			.usingElementComparator(BigDecimal::compareTo)
+			.containsExactly(new BigDecimal("1000"), new BigDecimal("400.00"), new BigDecimal("400.00"),
+					new BigDecimal("500.00"));
+		assertThat(commit.operations().get(1).reason()).isEqualTo("insufficient funds: balance 400.00");
+		assertThat(commit.version()).isEqualTo(read.version() + 1);
+		assertThat(data(this.properties.deposit().path())).isEqualTo("50.00");
+		AuditReport audit = audit();
+		assertThat(audit.customers().get("Alice").operations()).isEqualTo(3);
+		assertThat(audit.customers().get("Alice").withdrawn()).isEqualByComparingTo("1050.00");
+		assertThat(audit.conserved()).isTrue();
 	}
 
 	@Test
@@ -172,10 +144,12 @@ class DepositAccountTests {
 		Snapshot aliceRead = alice.read();
 		bob.commit(Operation.withdraw(new BigDecimal("700.00")), bob.read());
 
-		CommitResult commit = alice.commit(List.of(Operation.withdraw(new BigDecimal("500.00")),
-				Operation.deposit(new BigDecimal("20.00"))), aliceRead);
+		CommitResult commit = alice.commit(
+				List.of(Operation.withdraw(new BigDecimal("500.00")), Operation.deposit(new BigDecimal("20.00"))),
+				aliceRead);
 
-		assertThat(commit.operations()).extracting(OperationResult::outcome).containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
+		assertThat(commit.operations()).extracting(OperationResult::outcome)
+			.containsExactly(Outcome.REJECTED, Outcome.COMMITTED);
 		assertThat(commit.stats().conflicts()).isEqualTo(1);
 		assertThat(commit.stats().attempts()).isEqualTo(2);
 		assertThat(data(this.properties.deposit().path())).isEqualTo("320.00");
@@ -187,8 +161,9 @@ class DepositAccountTests {
 		DepositAccount alice = account("Alice");
 		Snapshot read = alice.read();
 
-		CommitResult commit = alice.commit(List.of(Operation.withdraw(new BigDecimal("1000.01")),
-				Operation.withdraw(new BigDecimal("2000.00"))), read);
+		CommitResult commit = alice.commit(
+				List.of(Operation.withdraw(new BigDecimal("1000.01")), Operation.withdraw(new BigDecimal("2000.00"))),
+				read);
 
 		assertThat(commit.operations()).extracting(OperationResult::outcome).containsOnly(Outcome.REJECTED);
 		assertThat(commit.stats().attempts()).isZero();
@@ -197,7 +172,8 @@ class DepositAccountTests {
 
 	@Test
 	void failsAfterTheOperationTimeoutWithoutApplyingTheOperation() throws Exception {
-		this.properties = new DepositSettings(new DepositProperties(this.properties.deposit().path(), new BigDecimal("1000")),
+		this.properties = new DepositSettings(
+				new DepositProperties(this.properties.deposit().path(), new BigDecimal("1000")),
 				new RetryProperties(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(1)),
 				new ZooKeeperProperties.Auth("", ""));
 		DepositAccount alice = account("Alice");
@@ -209,7 +185,8 @@ class DepositAccountTests {
 
 		assertThat(result.single().outcome()).isEqualTo(Outcome.FAILED);
 		assertThat(result.stats().attempts()).isEqualTo(1);
-		assertThat(result.single().reason()).isEqualTo("gave up after 1 attempts in 1 ms (bank.retry.operation-timeout)");
+		assertThat(result.single().reason())
+			.isEqualTo("gave up after 1 attempts in 1 ms (bank.retry.operation-timeout)");
 		assertThat(data(this.properties.deposit().path())).isEqualTo("1001.00");
 		assertThat(audit().conserved()).isTrue();
 	}
@@ -219,22 +196,25 @@ class DepositAccountTests {
 	void neverOverwritesACorruptBalanceAndResumesOnceItIsValid(String corrupt) throws Exception {
 		DepositAccount alice = account("Alice");
 		Snapshot before = alice.read();
-		this.zkCli.setData().forPath(this.properties.deposit().path(), bytes(corrupt));
+		zk.zkCli().setData().forPath(this.properties.deposit().path(), bytes(corrupt));
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_BALANCE))
 			.withMessageContaining(this.properties.deposit().path());
 		CommitResult stale = alice.commit(Operation.deposit(new BigDecimal("1.00")), before);
 		assertThat(stale.single().outcome()).isEqualTo(Outcome.FAILED);
-		assertThat(this.zkCli.getData().forPath(this.properties.deposit().path())).isEqualTo(bytes(corrupt));
+		assertThat(zk.zkCli().getData().forPath(this.properties.deposit().path())).isEqualTo(bytes(corrupt));
 
-		this.zkCli.setData().forPath(this.properties.deposit().path(), bytes("1000"));
+		zk.zkCli().setData().forPath(this.properties.deposit().path(), bytes("1000"));
 		CommitResult resumed = alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		assertThat(resumed.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(data(this.properties.deposit().path())).isEqualTo("1001.00");
 	}
 
-	/** Not amounts: words, signs, floats' spellings, another client's JSON, binary data, 500 KB of digits. */
+	/**
+	 * Not amounts: words, signs, floats' spellings, another client's JSON, binary data,
+	 * 500 KB of digits.
+	 */
 	static Stream<String> corruptBalances() {
 		return Stream.of("abc", "-5", "NaN", "", "1e3", "Infinity", "{\"balance\": 1000}",
 				new String(new byte[] { 0, 1, 2, (byte) 0xff }, StandardCharsets.ISO_8859_1), "9".repeat(500_000));
@@ -244,21 +224,21 @@ class DepositAccountTests {
 	void reportsADepositDeletedAfterTheAuditStartedAndDoesNotRecreateIt() throws Exception {
 		DepositAccount alice = account("Alice");
 		Snapshot before = alice.read();
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath(this.properties.deposit().path());
+		zk.zkCli().delete().deletingChildrenIfNeeded().forPath(this.properties.deposit().path());
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.DEPOSIT_MISSING));
 		assertThat(alice.commit(Operation.deposit(new BigDecimal("1.00")), before).single().outcome())
 			.isEqualTo(Outcome.FAILED);
-		assertThat(this.zkCli.checkExists().forPath(this.properties.deposit().path())).isNull();
+		assertThat(zk.zkCli().checkExists().forPath(this.properties.deposit().path())).isNull();
 	}
 
 	@Test
 	void reportsADepositDeletedAndCreatedAgainAndNeverWritesToIt() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath(this.properties.deposit().path());
-		this.zkCli.create().forPath(this.properties.deposit().path(), bytes("5000000"));
+		zk.zkCli().delete().deletingChildrenIfNeeded().forPath(this.properties.deposit().path());
+		zk.zkCli().create().forPath(this.properties.deposit().path(), bytes("5000000"));
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.DEPOSIT_REPLACED));
@@ -271,8 +251,10 @@ class DepositAccountTests {
 
 	@Test
 	void commitsOnEveryBalanceMoneyAcceptsAndRejectsWhatItCouldNotStore() throws Exception {
-		this.zkCli.create()
-			.forPath(this.properties.deposit().path(), bytes("999999999999999999999999999990.123456789012345678901234567890"));
+		zk.zkCli()
+			.create()
+			.forPath(this.properties.deposit().path(),
+					bytes("999999999999999999999999999990.123456789012345678901234567890"));
 		DepositAccount alice = account("Alice");
 
 		CommitResult largest = alice.commit(Operation.deposit(new BigDecimal("9.00")), alice.read());
@@ -293,7 +275,7 @@ class DepositAccountTests {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 		String path = this.properties.deposit().auditPath() + "/Alice";
-		this.zkCli.setData().forPath(path, bytes("{\"deposited\":\"-3\"}"));
+		zk.zkCli().setData().forPath(path, bytes("{\"deposited\":\"-3\"}"));
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT));
@@ -302,8 +284,8 @@ class DepositAccountTests {
 
 	@Test
 	void anUnreachableZooKeeperIsReportedNotThrownAtTheCaller() throws Exception {
-		ZooKeeperProxy proxy = new ZooKeeperProxy(server.getPort());
-		DepositAccount alice = account("Alice", proxy.connectString());
+		ZooKeeperProxy proxy = zk.proxy();
+		DepositAccount alice = behindProxy("Alice");
 		Snapshot snapshot = alice.read();
 		proxy.close();
 		this.stop.stop();
@@ -316,19 +298,19 @@ class DepositAccountTests {
 	}
 
 	private DepositAccount account(String customer) throws InterruptedException {
-		return account(customer, server.getConnectString());
+		return new DepositAccount(zk.connect(), this.properties, customer, this.stop);
 	}
 
-	private DepositAccount account(String customer, String connectString) throws InterruptedException {
-		return new DepositAccount(this.clients.connect(connectString), this.properties, customer, this.stop);
+	private DepositAccount behindProxy(String customer) throws InterruptedException {
+		return new DepositAccount(zk.connectBehindProxy(), this.properties, customer, this.stop);
 	}
 
 	private AuditReport audit() {
-		return new DepositAudit(this.zkCli, this.properties).report();
+		return new DepositAudit(zk.zkCli(), this.properties).report();
 	}
 
 	private String data(String path) throws Exception {
-		return new String(this.zkCli.getData().forPath(path), StandardCharsets.UTF_8);
+		return new String(zk.zkCli().getData().forPath(path), StandardCharsets.UTF_8);
 	}
 
 	private static byte[] bytes(String text) {

@@ -7,11 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,38 +19,20 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /** The audit against a real in-process ZooKeeper server. */
 class DepositAuditTests {
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	@RegisterExtension
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
 	private final DepositSettings properties = ZooKeeperTestClients.properties("/bank_deposit");
 
-	private TestingServer server;
-
-	private CuratorFramework zkCli;
-
-	private DepositAudit audit;
-
-	@BeforeEach
-	void setUp() throws Exception {
-		this.server = new TestingServer(true);
-		this.zkCli = this.clients.connect(this.server.getConnectString());
-		this.audit = new DepositAudit(this.zkCli, this.properties);
-	}
-
-	@AfterEach
-	void tearDown() throws Exception {
-		this.clients.close();
-		this.server.close();
-	}
-
 	@Test
 	void knowsTheOpeningBalanceZkCliWroteAndSumsEveryCustomer() throws Exception {
-		this.zkCli.create().forPath("/bank_deposit", "1000".getBytes(StandardCharsets.UTF_8));
+		this.zk.zkCli().create().forPath("/bank_deposit", "1000".getBytes(StandardCharsets.UTF_8));
 		DepositAccount alice = account("Alice");
 		DepositAccount bob = account("Bob");
 		alice.commit(Operation.deposit(new BigDecimal("12.34")), alice.read());
 		bob.commit(Operation.withdraw(new BigDecimal("2.34")), bob.read());
 
-		AuditReport report = this.audit.report();
+		AuditReport report = audit().report();
 
 		assertThat(report.openingBalance()).isEqualByComparingTo("1000");
 		assertThat(report.balance()).isEqualByComparingTo("1010.00");
@@ -66,10 +47,10 @@ class DepositAuditTests {
 	void detectsAForeignWriteAndKeepsReportingItAfterLaterCommits() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("10.00")), alice.read());
-		this.zkCli.setData().forPath("/bank_deposit", "5000".getBytes(StandardCharsets.UTF_8));
+		this.zk.zkCli().setData().forPath("/bank_deposit", "5000".getBytes(StandardCharsets.UTF_8));
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
 
-		AuditReport report = this.audit.report();
+		AuditReport report = audit().report();
 
 		assertThat(report.conserved()).isFalse();
 		assertThat(report.discrepancy()).isEqualByComparingTo("3990.00");
@@ -80,9 +61,9 @@ class DepositAuditTests {
 	void detectsAForeignWriteThatLeftTheValueUnchanged() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("10.00")), alice.read());
-		this.zkCli.setData().forPath("/bank_deposit", "1010.00".getBytes(StandardCharsets.UTF_8));
+		this.zk.zkCli().setData().forPath("/bank_deposit", "1010.00".getBytes(StandardCharsets.UTF_8));
 
-		AuditReport report = this.audit.report();
+		AuditReport report = audit().report();
 
 		assertThat(report.discrepancy()).isEqualByComparingTo("0");
 		assertThat(report.unexplainedWrites()).isEqualTo(1);
@@ -91,19 +72,21 @@ class DepositAuditTests {
 
 	@Test
 	void saysWhenNoCustomerHasStartedTheAudit() {
-		assertThatExceptionOfType(DepositException.class).isThrownBy(this.audit::report)
+		assertThatExceptionOfType(DepositException.class).isThrownBy(audit()::report)
 			.withMessageContaining("has not started");
 	}
 
 	private DepositAccount account(String customer) throws InterruptedException {
-		return new DepositAccount(this.clients.connect(this.server.getConnectString()), this.properties, customer,
-				new StopSignal());
+		return this.zk.account(this.properties, customer);
+	}
+
+	private DepositAudit audit() {
+		return new DepositAudit(this.zk.zkCli(), this.properties);
 	}
 
 	@Test
-	void manyNamesAreAuditedInPartsAndAnAuditThatMeetsCommitsEveryTimeSaysSoNotThatZooKeeperIsDown()
-			throws Exception {
-		CuratorFramework customers = this.clients.connect(this.server.getConnectString());
+	void manyNamesAreAuditedInPartsAndAnAuditThatMeetsCommitsEveryTimeSaysSoNotThatZooKeeperIsDown() throws Exception {
+		CuratorFramework customers = this.zk.connect();
 		for (int name = 0; name < 600; name++) {
 			new DepositAccount(customers, this.properties, "N" + name, new StopSignal())
 				.commit(Operation.deposit(new BigDecimal("1.00")), null);
@@ -111,8 +94,7 @@ class DepositAuditTests {
 		StopSignal stop = new StopSignal();
 		List<Thread> committers = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			DepositAccount account = new DepositAccount(this.clients.connect(this.server.getConnectString()),
-					this.properties, "N" + (i * 200), stop);
+			DepositAccount account = new DepositAccount(this.zk.connect(), this.properties, "N" + (i * 200), stop);
 			Thread committer = new Thread(() -> {
 				while (!stop.isStopped()) {
 					account.commit(Operation.deposit(new BigDecimal("0.01")), null);
@@ -127,7 +109,7 @@ class DepositAuditTests {
 			long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
 			while (System.nanoTime() < end) {
 				try {
-					assertThat(this.audit.report().conserved()).isTrue();
+					assertThat(audit().report().conserved()).isTrue();
 					answered++;
 				}
 				catch (DepositException ex) {
@@ -144,7 +126,7 @@ class DepositAuditTests {
 
 		System.out.printf("audit of 600 names under commits: %d answered, %d busy%n", answered, problems.size());
 		assertThat(problems).allMatch((problem) -> problem == DepositException.Problem.AUDIT_BUSY);
-		assertThat(this.audit.report().conserved()).isTrue();
+		assertThat(audit().report().conserved()).isTrue();
 	}
 
 }

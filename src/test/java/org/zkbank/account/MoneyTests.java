@@ -21,7 +21,8 @@ class MoneyTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "abc", "-5", "NaN", "", "1e3", "+5", "1,000", "12.", ".5", "1234567890123456789012345678901" })
+	@ValueSource(
+			strings = { "abc", "-5", "NaN", "", "1e3", "+5", "1,000", "12.", ".5", "1234567890123456789012345678901" })
 	void rejectsAnythingElseNamingThePath(String text) {
 		assertThatExceptionOfType(DepositException.class)
 			.isThrownBy(() -> Money.parse(text.getBytes(StandardCharsets.UTF_8), "/bank_deposit"))

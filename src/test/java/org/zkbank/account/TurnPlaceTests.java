@@ -16,7 +16,8 @@ class TurnPlaceTests {
 		assertThat(TurnPlace.parse("3f2a9c1e-7b4d-0000000042"))
 			.isEqualTo(new TurnPlace("3f2a9c1e-7b4d-0000000042", "3f2a9c1e-7b4d", 42));
 		assertThat(TurnPlace.parse("3f2a9c1e-7b4d-2147483647").sequence()).isEqualTo(Integer.MAX_VALUE);
-		// past the wrap ZooKeeper writes %010d of a negative counter: the sign, then up to ten digits
+		// past the wrap ZooKeeper writes %010d of a negative counter: the sign, then up
+		// to ten digits
 		assertThat(TurnPlace.parse("3f2a9c1e-7b4d--000000005"))
 			.isEqualTo(new TurnPlace("3f2a9c1e-7b4d--000000005", "3f2a9c1e-7b4d", -5));
 		assertThat(TurnPlace.parse("3f2a9c1e-7b4d--2147483648"))

@@ -174,8 +174,9 @@ class TurnQueueTests {
 		victimStop.stop();
 		assertThat(victims.get(30, TimeUnit.SECONDS).single().outcome()).isEqualTo(Outcome.FAILED);
 		assertThat(new DepositAudit(this.zkCli, this.bank).report().conserved()).isTrue();
-		System.out.printf("turns: with the first in line cut off (session timeout %d ms), the next committed after "
-				+ "%d ms%n", sessionTimeoutMs, TimeUnit.NANOSECONDS.toMillis(waited));
+		System.out.printf(
+				"turns: with the first in line cut off (session timeout %d ms), the next committed after " + "%d ms%n",
+				sessionTimeoutMs, TimeUnit.NANOSECONDS.toMillis(waited));
 	}
 
 	/**

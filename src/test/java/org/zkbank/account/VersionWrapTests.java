@@ -3,57 +3,36 @@ package org.zkbank.account;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.zkbank.account.Outcome;
-import org.zkbank.support.InProcessZooKeeper;
-import org.zkbank.support.TransactionLogOracle;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A node's data version is a 32-bit counter: after 2^31 writes it goes negative, and at -1 a
- * versioned write would be unconditional. The server's data tree is set to those versions
- * directly, as if the writes had been made: the balance before the audit starts, so that the
- * audit stays exact.
+ * A node's data version is a 32-bit counter: after 2^31 writes it goes negative, and at
+ * -1 a versioned write would be unconditional. The server's data tree is set to those
+ * versions directly, as if the writes had been made: the balance before the audit starts,
+ * so that the audit stays exact.
  */
 class VersionWrapTests {
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	@RegisterExtension
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
 	private final DepositSettings properties = ZooKeeperTestClients.properties("/bank_deposit");
-
-	private final List<CommitResult> history = Collections.synchronizedList(new ArrayList<>());
-
-	private InProcessZooKeeper server;
-
-	private CuratorFramework zkCli;
-
-	@BeforeEach
-	void setUp() throws Exception {
-		this.server = new InProcessZooKeeper();
-		this.zkCli = this.clients.connect(this.server.connectString());
-	}
-
-	@AfterEach
-	void tearDown() throws Exception {
-		this.clients.close();
-		this.server.close();
-	}
 
 	@Test
 	void aBalanceAtVersionMinusOneIsReportedAndNeverWritten() throws Exception {
@@ -63,8 +42,9 @@ class VersionWrapTests {
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_BALANCE))
 			.withMessageContaining("version -1");
-		assertThat(alice.commit(Operation.deposit(new BigDecimal("100.00")), null).single().outcome()).isEqualTo(Outcome.FAILED);
-		assertThat(this.zkCli.getData().forPath(this.properties.deposit().path())).asString(StandardCharsets.UTF_8)
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("100.00")), null).single().outcome())
+			.isEqualTo(Outcome.FAILED);
+		assertThat(this.zk.zkCli().getData().forPath(this.properties.deposit().path())).asString(StandardCharsets.UTF_8)
 			.isEqualTo("1000");
 	}
 
@@ -73,13 +53,14 @@ class VersionWrapTests {
 		startAt(-2);
 		DepositAccount alice = account("Alice");
 		alice.read();
-		this.server.setVersion(this.properties.deposit().auditPath(), -1);
+		this.zk.server().setVersion(this.properties.deposit().auditPath(), -1);
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT))
 			.withMessageContaining("version -1");
-		assertThat(alice.commit(Operation.deposit(new BigDecimal("100.00")), null).single().outcome()).isEqualTo(Outcome.FAILED);
-		assertThat(this.zkCli.getData().forPath(this.properties.deposit().path())).asString(StandardCharsets.UTF_8)
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("100.00")), null).single().outcome())
+			.isEqualTo(Outcome.FAILED);
+		assertThat(this.zk.zkCli().getData().forPath(this.properties.deposit().path())).asString(StandardCharsets.UTF_8)
 			.isEqualTo("1000");
 	}
 
@@ -91,8 +72,8 @@ class VersionWrapTests {
 		Snapshot aliceRead = alice.read();
 		Snapshot bobRead = bob.read();
 
-		CommitResult first = record(alice.commit(Operation.deposit(new BigDecimal("100.00")), aliceRead));
-		CommitResult second = record(bob.commit(Operation.deposit(new BigDecimal("50.00")), bobRead));
+		CommitResult first = this.zk.record(alice.commit(Operation.deposit(new BigDecimal("100.00")), aliceRead));
+		CommitResult second = this.zk.record(bob.commit(Operation.deposit(new BigDecimal("50.00")), bobRead));
 
 		assertThat(first.single().outcome()).isEqualTo(Outcome.COMMITTED);
 		assertThat(second.single().outcome()).isEqualTo(Outcome.COMMITTED);
@@ -105,12 +86,13 @@ class VersionWrapTests {
 	@Test
 	void anAuditEntryAtVersionMinusTwoIsRecreatedByTheCommitInOneAttempt() throws Exception {
 		DepositAccount alice = account("Alice");
-		record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
+		this.zk.record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
 		String entry = this.properties.deposit().auditPath() + "/Alice";
-		long commits = 1 + Integer.toUnsignedLong(-2); // the commits that would leave the node at -2
-		String totals = new String(this.zkCli.getData().forPath(entry), StandardCharsets.UTF_8)
+		// the commits that would leave the node at -2
+		long commits = 1 + Integer.toUnsignedLong(-2);
+		String totals = new String(this.zk.zkCli().getData().forPath(entry), StandardCharsets.UTF_8)
 			.replace("\"operations\":1,\"commits\":1", "\"operations\":%d,\"commits\":%d".formatted(commits, commits));
-		this.server.setData(entry, totals.getBytes(StandardCharsets.UTF_8), -2);
+		this.zk.server().setData(entry, totals.getBytes(StandardCharsets.UTF_8), -2);
 
 		CommitResult result = alice.commit(Operation.deposit(new BigDecimal("2.00")), alice.read());
 
@@ -125,15 +107,16 @@ class VersionWrapTests {
 	@Test
 	void anAuditEntryAtVersionMinusOneIsReportedAndNeverWritten() throws Exception {
 		DepositAccount alice = account("Alice");
-		record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
+		this.zk.record(alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read()));
 		String entry = this.properties.deposit().auditPath() + "/Alice";
-		byte[] before = this.zkCli.getData().forPath(entry);
-		this.server.setVersion(entry, -1);
+		byte[] before = this.zk.zkCli().getData().forPath(entry);
+		this.zk.server().setVersion(entry, -1);
 
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT));
-		assertThat(alice.commit(Operation.deposit(new BigDecimal("2.00")), null).single().outcome()).isEqualTo(Outcome.FAILED);
-		assertThat(this.zkCli.getData().forPath(entry)).isEqualTo(before);
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("2.00")), null).single().outcome())
+			.isEqualTo(Outcome.FAILED);
+		assertThat(this.zk.zkCli().getData().forPath(entry)).isEqualTo(before);
 	}
 
 	@ParameterizedTest(name = "from version {0}")
@@ -148,11 +131,12 @@ class VersionWrapTests {
 				runs.add(threads.submit(() -> {
 					for (int i = 0; i < 20; i++) {
 						Snapshot read = customer.read();
-						BigDecimal amount = new BigDecimal(ThreadLocalRandom.current().nextInt(1, 10_000)).movePointLeft(2);
+						BigDecimal amount = new BigDecimal(ThreadLocalRandom.current().nextInt(1, 10_000))
+							.movePointLeft(2);
 						Operation operation = ThreadLocalRandom.current().nextBoolean() ? Operation.deposit(amount)
 								: Operation.withdraw(amount);
-						assertThat(record(customer.commit(operation, read)).single().outcome()).isIn(Outcome.COMMITTED,
-								Outcome.REJECTED);
+						assertThat(this.zk.record(customer.commit(operation, read)).single().outcome())
+							.isIn(Outcome.COMMITTED, Outcome.REJECTED);
 					}
 					return null;
 				}));
@@ -168,35 +152,32 @@ class VersionWrapTests {
 		AuditReport report = verify();
 		assertThat(report.version()).as("past MAX the version is negative; past -2 the node was recreated at 0")
 			.isBetween((version > 0) ? Integer.MIN_VALUE : 0, (version > 0) ? -1 : 60);
-		long committed = this.history.stream().filter(CommitResult::anyCommitted).count();
+		long committed = this.zk.history().stream().filter(CommitResult::anyCommitted).count();
 		assertThat(report.customers().values().stream().mapToLong(AuditReport.CustomerAudit::commits).sum())
 			.isEqualTo(committed);
 	}
 
-	/** The balance node as zkCli creates it, at the given version, before any customer audits it. */
+	/**
+	 * The balance node as zkCli creates it, at the given version, before any customer
+	 * audits it.
+	 */
 	private void startAt(int version) throws Exception {
-		this.zkCli.create().forPath(this.properties.deposit().path(), "1000".getBytes(StandardCharsets.UTF_8));
-		this.server.setVersion(this.properties.deposit().path(), version);
+		this.zk.zkCli().create().forPath(this.properties.deposit().path(), "1000".getBytes(StandardCharsets.UTF_8));
+		this.zk.server().setVersion(this.properties.deposit().path(), version);
 	}
 
-	/** The audit is conserved with no unexplained write, and the transaction log agrees with every outcome. */
+	/**
+	 * The audit is conserved with no unexplained write, and the transaction log agrees
+	 * with every outcome.
+	 */
 	private AuditReport verify() {
-		AuditReport report = new DepositAudit(this.zkCli, this.properties).report();
+		AuditReport report = this.zk.verify(this.properties);
 		assertThat(report.unexplainedWrites()).isZero();
-		assertThat(report.conserved()).as(report.toString()).isTrue();
-		System.out.println(new TransactionLogOracle(this.properties, List.of(this.server.dataDirectory()))
-			.check(this.history, report, 0));
 		return report;
 	}
 
-	private CommitResult record(CommitResult result) {
-		this.history.add(result);
-		return result;
-	}
-
 	private DepositAccount account(String customer) throws InterruptedException {
-		return new DepositAccount(this.clients.connect(this.server.connectString()), this.properties, customer,
-				new StopSignal());
+		return this.zk.account(this.properties, customer);
 	}
 
 }

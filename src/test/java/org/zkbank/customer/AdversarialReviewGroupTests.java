@@ -18,28 +18,27 @@ import org.zkbank.account.DepositSettings;
 import org.zkbank.account.Operation;
 import org.zkbank.account.Outcome;
 import org.zkbank.account.StopSignal;
-import org.zkbank.support.ServerWithProxy;
-import org.zkbank.support.TransactionLogOracle;
+import org.zkbank.support.RealZooKeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Group commit with lost replies and lost requests, while another instance of the same name and
- * another name commit directly: every result is checked against the transaction log.
+ * Group commit with lost replies and lost requests, while another instance of the same
+ * name and another name commit directly: every result is checked against the transaction
+ * log.
  */
 class AdversarialReviewGroupTests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy();
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
-	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(2));
+	private final DepositSettings properties = RealZooKeeper.properties(Duration.ofSeconds(2));
 
 	@Test
 	void groupCommitsWithLostRepliesAndTwoInstancesOfOneNameAreExactlyOnce() throws Exception {
 		List<CommitResult> history = Collections.synchronizedList(new ArrayList<>());
 		StopSignal stop = new StopSignal();
-		DepositAccount proxied = new DepositAccount(this.zk.clients().connect(this.zk.proxy().connectString()), this.properties,
-				"Alice", stop);
+		DepositAccount proxied = new DepositAccount(this.zk.connectBehindProxy(), this.properties, "Alice", stop);
 		GroupCommit group = new GroupCommit(proxied, (results) -> {
 		});
 		List<Thread> threads = new ArrayList<>();
@@ -57,8 +56,7 @@ class AdversarialReviewGroupTests {
 			}, "alice-device-" + device));
 		}
 		for (String name : new String[] { "Alice", "Bob" }) {
-			DepositAccount direct = new DepositAccount(this.zk.clients().connect(this.zk.server().connectString()),
-					this.properties, name, stop);
+			DepositAccount direct = new DepositAccount(this.zk.connect(), this.properties, name, stop);
 			threads.add(new Thread(() -> {
 				while (!stop.isStopped()) {
 					try {
@@ -92,8 +90,7 @@ class AdversarialReviewGroupTests {
 			thread.join(15_000);
 			assertThat(thread.isAlive()).as("%s still running after a stop", thread.getName()).isFalse();
 		}
-		AuditReport audit = new DepositAudit(this.zk.clients().connect(this.zk.server().connectString()), this.properties)
-			.report();
+		AuditReport audit = new DepositAudit(this.zk.connect(), this.properties).report();
 		long unknown = history.stream()
 			.flatMap((commit) -> commit.operations().stream())
 			.filter((result) -> result.outcome() == Outcome.UNKNOWN)
@@ -101,8 +98,7 @@ class AdversarialReviewGroupTests {
 		long ambiguous = history.stream().filter((result) -> result.stats().ambiguous()).count();
 		System.out.println("results " + history.size() + ", ambiguous " + ambiguous + ", unknown " + unknown
 				+ ", audit conserved " + audit.conserved() + " discrepancy " + audit.discrepancy());
-		System.out.println(new TransactionLogOracle(this.properties, List.of(this.zk.server().dataDirectory()))
-			.check(history, audit, 0));
+		System.out.println(this.zk.oracle(this.properties).check(history, audit, 0));
 		assertThat(audit.conserved()).isTrue();
 	}
 

@@ -23,34 +23,31 @@ import org.zkbank.account.OperationResult;
 import org.zkbank.account.Outcome;
 import org.zkbank.account.Snapshot;
 import org.zkbank.account.StopSignal;
-import org.zkbank.support.ServerWithProxy;
-import org.zkbank.support.TransactionLogOracle;
+import org.zkbank.support.RealZooKeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fourth adversarial round, group commits: four devices of Alice share commits through one
- * GroupCommit behind a proxy that loses commits and replies at random, with stale or fresh
- * bases, while Bob commits without pause; Alice is stopped mid-flight at the end. The history
- * must pass the transaction log oracle.
+ * Fourth adversarial round, group commits: four devices of Alice share commits through
+ * one GroupCommit behind a proxy that loses commits and replies at random, with stale or
+ * fresh bases, while Bob commits without pause; Alice is stopped mid-flight at the end.
+ * The history must pass the transaction log oracle.
  */
 class AdversarialReviewRound4GroupTests {
 
 	@RegisterExtension
-	final ServerWithProxy zk = new ServerWithProxy();
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
-	private final DepositSettings properties = ServerWithProxy.properties(Duration.ofSeconds(2));
+	private final DepositSettings properties = RealZooKeeper.properties(Duration.ofSeconds(2));
 
 	private final List<CommitResult> history = Collections.synchronizedList(new ArrayList<>());
 
 	@Test
 	void groupCommitsWithRandomLossesStaleBasesAndAStopMidFlightPassTheOracle() throws Exception {
 		StopSignal stop = new StopSignal();
-		DepositAccount alice = new DepositAccount(this.zk.clients().connect(this.zk.proxy().connectString()), this.properties,
-				"Alice", stop);
+		DepositAccount alice = new DepositAccount(this.zk.connectBehindProxy(), this.properties, "Alice", stop);
 		GroupCommit group = new GroupCommit(alice, this.history::add);
-		DepositAccount bob = new DepositAccount(this.zk.clients().connect(this.zk.server().connectString()), this.properties, "Bob",
-				new StopSignal());
+		DepositAccount bob = this.zk.account(this.properties, "Bob");
 		AtomicBoolean running = new AtomicBoolean(true);
 		CompletableFuture<Void> bobs = CompletableFuture.runAsync(() -> {
 			Random mine = new Random(11);
@@ -58,7 +55,8 @@ class AdversarialReviewRound4GroupTests {
 			while (running.get()) {
 				Operation operation = mine.nextBoolean() ? Operation.deposit(new BigDecimal(mine.nextInt(300) + 1))
 						: Operation.withdraw(new BigDecimal(mine.nextInt(600) + 1));
-				CommitResult result = bob.commit(operation, last); // its own last snapshot: Bob takes turns
+				// its own last snapshot: Bob takes turns
+				CommitResult result = bob.commit(operation, last);
 				this.history.add(result);
 				last = result.snapshot();
 			}
@@ -121,17 +119,17 @@ class AdversarialReviewRound4GroupTests {
 		System.out.println(report);
 		System.out.println(this.history.stream()
 			.flatMap((commit) -> commit.operations().stream())
-			.collect(java.util.stream.Collectors.groupingBy(OperationResult::outcome, java.util.stream.Collectors.counting())));
+			.collect(java.util.stream.Collectors.groupingBy(OperationResult::outcome,
+					java.util.stream.Collectors.counting())));
 		this.history.stream()
 			.filter((commit) -> commit.operations().get(0).outcome() == Outcome.FAILED
 					|| commit.operations().get(0).outcome() == Outcome.UNKNOWN)
-			.forEach((commit) -> System.out.println(commit.operations().get(0).outcome() + " attempts "
-					+ commit.stats().attempts() + " conflicts " + commit.stats().conflicts() + ": "
-					+ commit.operations().get(0).reason()));
+			.forEach((commit) -> System.out
+				.println(commit.operations().get(0).outcome() + " attempts " + commit.stats().attempts() + " conflicts "
+						+ commit.stats().conflicts() + ": " + commit.operations().get(0).reason()));
 		assertThat(report.unexplainedWrites()).isZero();
 		assertThat(report.conserved()).as(report.toString()).isTrue();
-		System.out.println(new TransactionLogOracle(this.properties, List.of(this.zk.server().dataDirectory()))
-			.check(this.history, report, 0));
+		System.out.println(this.zk.oracle(this.properties).check(this.history, report, 0));
 	}
 
 }

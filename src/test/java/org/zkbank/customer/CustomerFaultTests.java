@@ -22,14 +22,16 @@ import java.util.stream.IntStream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterEach;
 import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.zkbank.account.CommitResult;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositSettings;
+import org.zkbank.support.InProcessZooKeeper;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperProxy;
 import org.zkbank.support.ZooKeeperTestClients;
 
@@ -37,9 +39,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The bank workload under faults, on real servers: customers keep operating with no pauses
- * through each fault, make progress again afterwards, and {@link CustomerRun#verify} checks that
- * nothing was created, lost, applied twice or left negative. Each test prints its figures.
+ * The bank workload under faults, on real servers: customers keep operating with no
+ * pauses through each fault, make progress again afterwards, and
+ * {@link CustomerRun#verify} checks that nothing was created, lost, applied twice or left
+ * negative. Each test prints its figures.
  */
 class CustomerFaultTests {
 
@@ -49,31 +52,31 @@ class CustomerFaultTests {
 
 	private static final int SESSION_TIMEOUT_MS = 3_000;
 
-	/** Sessions of 3 s, so that expiry and partitions take seconds, not minutes. */
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients(SESSION_TIMEOUT_MS);
+	/**
+	 * A standalone server with 200 ms ticks (sessions of 0.4 to 4 s), and clients with
+	 * sessions of 3 s, so that expiry and partitions take seconds, not minutes. The
+	 * ensemble test leaves the server alone and starts three of its own.
+	 */
+	@RegisterExtension
+	final RealZooKeeper zk = RealZooKeeper.perTest().sessionTimeout(SESSION_TIMEOUT_MS);
 
 	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
-	/** Up to 5 ms between operations: a fast pace at which a customer behind a slower link still gets turns. */
+	/**
+	 * Up to 5 ms between operations: a fast pace at which a customer behind a slower link
+	 * still gets turns.
+	 */
 	private final CustomerRun run = new CustomerRun(this.bank, Duration.ofMillis(5));
 
-	private final List<AutoCloseable> servers = new ArrayList<>();
-
-	private CuratorFramework zkCli;
-
 	@AfterEach
-	void tearDown() throws Exception {
+	void stopTheCustomers() throws Exception {
 		this.run.close();
-		this.clients.close();
-		for (AutoCloseable server : this.servers) {
-			server.close();
-		}
 	}
 
 	@Test
 	void standaloneServerRestartInTheMiddleOfCommits() throws Exception {
-		TestingServer server = server();
-		startCustomers(server.getConnectString());
+		InProcessZooKeeper server = this.zk.server();
+		startCustomers(server.connectString());
 		this.run.awaitCommits(100, PROGRESS);
 
 		server.stop();
@@ -81,13 +84,13 @@ class CustomerFaultTests {
 		server.restart();
 
 		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
-		this.run.verify("server restart", audit(server.getConnectString()), Set.of(), logs(server));
+		this.run.verify("server restart", audit(server.connectString()), Set.of(), logs(server));
 	}
 
 	@Test
 	void sessionExpiryOfOneCustomerMidOperation() throws Exception {
-		TestingServer server = server();
-		List<CustomerRun.Running> customers = startCustomers(server.getConnectString());
+		InProcessZooKeeper server = this.zk.server();
+		List<CustomerRun.Running> customers = startCustomers(server.connectString());
 		this.run.awaitCommits(100, PROGRESS);
 
 		for (int expiry = 0; expiry < 5; expiry++) {
@@ -95,14 +98,14 @@ class CustomerFaultTests {
 			this.run.awaitEachCommits(List.of("Alice"), PROGRESS);
 		}
 
-		this.run.verify("session expiry", audit(server.getConnectString()), Set.of(), logs(server));
+		this.run.verify("session expiry", audit(server.connectString()), Set.of(), logs(server));
 	}
 
 	@Test
 	void ensembleLosesItsLeaderThenAFollowerThenItsQuorum() throws Exception {
 		TestingCluster cluster = new TestingCluster(
 				IntStream.rangeClosed(1, 3).mapToObj(CustomerFaultTests::spec).toList());
-		this.servers.add(cluster);
+		this.zk.closeAfterTest(cluster);
 		cluster.start();
 		startCustomers(cluster.getConnectString());
 		this.run.awaitCommits(100, PROGRESS);
@@ -132,12 +135,11 @@ class CustomerFaultTests {
 
 	@Test
 	void partitionOfOneCustomerLongEnoughForItsSessionToExpire() throws Exception {
-		TestingServer server = server();
-		ZooKeeperProxy partition = new ZooKeeperProxy(server.getPort());
-		this.servers.add(partition);
-		this.run.start("Alice", this.clients.connect(partition.connectString()));
-		this.run.start("Bob", this.clients.connect(server.getConnectString()));
-		this.run.start("Chuck", this.clients.connect(server.getConnectString()));
+		InProcessZooKeeper server = this.zk.server();
+		ZooKeeperProxy partition = this.zk.proxy();
+		this.run.start("Alice", this.zk.connectBehindProxy());
+		this.run.start("Bob", this.zk.connect());
+		this.run.start("Chuck", this.zk.connect());
 		this.run.awaitCommits(100, PROGRESS);
 
 		partition.stall();
@@ -146,52 +148,53 @@ class CustomerFaultTests {
 		partition.heal();
 
 		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
-		this.run.verify("partition", audit(server.getConnectString()), Set.of(), logs(server));
+		this.run.verify("partition", audit(server.connectString()), Set.of(), logs(server));
 	}
 
 	@Test
 	void customerKilledMidCommitThenRestartedUnderTheSameName() throws Exception {
-		TestingServer server = server();
-		ZooKeeperProxy link = new ZooKeeperProxy(server.getPort());
-		this.servers.add(link);
-		CustomerRun.Running victim = this.run.start("Alice", this.clients.connect(link.connectString()));
+		InProcessZooKeeper server = this.zk.server();
+		ZooKeeperProxy link = this.zk.proxy();
+		CustomerRun.Running victim = this.run.start("Alice", this.zk.connectBehindProxy());
 		this.run.awaitCommits(50, PROGRESS);
 
-		// Alone, Alice's commits never conflict: the server applies this one, she never hears of it.
+		// Alone, Alice's commits never conflict: the server applies this one, she never
+		// hears of it.
 		link.loseNextCommitReply(true);
 		assertThat(link.awaitFault(PROGRESS)).isTrue();
 		victim.kill();
 		link.heal();
-		startCustomers(server.getConnectString());
+		startCustomers(server.connectString());
 
 		this.run.awaitEachCommits(CUSTOMERS, PROGRESS);
-		assertThat(this.run.verify("killed mid-commit", audit(server.getConnectString()), Set.of("Alice"), logs(server)))
+		assertThat(this.run.verify("killed mid-commit", audit(server.connectString()), Set.of("Alice"), logs(server)))
 			.isEqualTo(1);
 	}
 
 	@Test
 	void theCustomerNextInLineIsKilledWhileItWaitsAndTheOthersKeepCommitting() throws Exception {
-		TestingServer server = server();
-		ZooKeeperProxy link = new ZooKeeperProxy(server.getPort());
-		this.servers.add(link);
+		InProcessZooKeeper server = this.zk.server();
+		ZooKeeperProxy link = this.zk.proxy();
 		try (CustomerRun noPauses = new CustomerRun(this.bank, Duration.ZERO)) {
-			CustomerRun.Running victim = noPauses.start("Alice", this.clients.connect(link.connectString()));
-			noPauses.start("Bob", this.clients.connect(server.getConnectString()));
-			noPauses.start("Chuck", this.clients.connect(server.getConnectString()));
+			CustomerRun.Running victim = noPauses.start("Alice", this.zk.connectBehindProxy());
+			noPauses.start("Bob", this.zk.connect());
+			noPauses.start("Chuck", this.zk.connect());
 			noPauses.awaitCommits(300, PROGRESS);
 
-			// Alice waits first in line, the one the holder hands the turn to next, when her process dies:
-			// her connection closes, and her session and her place in line live on until it expires
+			// Alice waits first in line, the one the holder hands the turn to next, when
+			// her process dies: her connection closes, and her session and her place in
+			// line live on until it expires
 			long session = victim.client().getZookeeperClient().getZooKeeper().getSessionId();
 			String place = null;
 			for (int attempt = 0; place == null; attempt++) {
 				assertThat(attempt).as("tries to find Alice waiting first in line").isLessThan(20);
 				String first = await().atMost(PROGRESS)
 					.pollInterval(Duration.ofMillis(1))
-					.until(() -> firstInLine(server, session), Objects::nonNull);
+					.until(() -> firstInLine(session), Objects::nonNull);
 				link.cut();
-				if (placeExists(server, first)) {
-					place = first; // not handed the turn yet: she died waiting
+				if (placeExists(first)) {
+					// not handed the turn yet: she died waiting
+					place = first;
 				}
 				else {
 					link.heal();
@@ -205,41 +208,46 @@ class CustomerFaultTests {
 			victim.kill();
 
 			assertThat(Duration.ofNanos(resumed)).isLessThan(Duration.ofMillis(SESSION_TIMEOUT_MS));
-			System.out.printf("fault test [next in line killed]: Bob and Chuck each committed %d ms after Alice died "
-					+ "waiting first in line (session timeout %d ms)%n", TimeUnit.NANOSECONDS.toMillis(resumed),
-					SESSION_TIMEOUT_MS);
-			noPauses.verify("next in line killed", audit(server.getConnectString()), Set.of(), logs(server));
+			System.out.printf(
+					"fault test [next in line killed]: Bob and Chuck each committed %d ms after Alice died "
+							+ "waiting first in line (session timeout %d ms)%n",
+					TimeUnit.NANOSECONDS.toMillis(resumed), SESSION_TIMEOUT_MS);
+			noPauses.verify("next in line killed", audit(server.connectString()), Set.of(), logs(server));
 		}
 	}
 
 	@Test
 	void twoInstancesUnderOneCustomerNameAtOnce() throws Exception {
-		TestingServer server = server();
-		startCustomers(server.getConnectString());
-		this.run.start("Alice", this.clients.connect(server.getConnectString()));
+		InProcessZooKeeper server = this.zk.server();
+		startCustomers(server.connectString());
+		this.run.start("Alice", this.zk.connect());
 
 		this.run.awaitCommits(600, PROGRESS);
 
-		this.run.verify("two Alices", audit(server.getConnectString()), Set.of(), logs(server));
+		this.run.verify("two Alices", audit(server.connectString()), Set.of(), logs(server));
 	}
 
 	@Test
 	void sixteenCustomersWithNoPausesAllMakeProgress() throws Exception {
-		TestingServer server = server();
+		InProcessZooKeeper server = this.zk.server();
 		List<String> names = IntStream.range(0, 16).mapToObj((i) -> "Customer" + i).toList();
 		try (CustomerRun noPauses = new CustomerRun(this.bank, Duration.ZERO)) {
 			for (String name : names) {
-				noPauses.start(name, this.clients.connect(server.getConnectString()));
+				noPauses.start(name, this.zk.connect());
 			}
 
 			noPauses.awaitCommits(2_000, PROGRESS);
 			noPauses.awaitEachCommits(names, PROGRESS);
 
-			noPauses.verify("16 customers, no pauses", audit(server.getConnectString()), Set.of(), logs(server));
+			noPauses.verify("16 customers, no pauses", audit(server.connectString()), Set.of(), logs(server));
 			Map<String, Long> commits = noPauses.commitsByCustomer();
 			double fairShare = commits.values().stream().mapToLong(Long::longValue).sum() / 16.0;
 			long worst = commits.values().stream().mapToLong(Long::longValue).min().orElse(0);
-			int maxAttempts = noPauses.results().stream().mapToInt((result) -> result.stats().attempts()).max().orElse(0);
+			int maxAttempts = noPauses.results()
+				.stream()
+				.mapToInt((result) -> result.stats().attempts())
+				.max()
+				.orElse(0);
 			System.out.printf("fault test [16 customers, no pauses]: worst customer %d commits = %.2f of a fair "
 					+ "share, max %d attempts for one operation%n", worst, worst / fairShare, maxAttempts);
 			assertThat(commits).hasSize(16);
@@ -249,53 +257,48 @@ class CustomerFaultTests {
 	private List<CustomerRun.Running> startCustomers(String connectString) throws InterruptedException {
 		List<CustomerRun.Running> customers = new ArrayList<>();
 		for (String name : CUSTOMERS) {
-			customers.add(this.run.start(name, this.clients.connect(connectString)));
+			customers.add(this.run.start(name, this.zk.clients().connect(connectString)));
 		}
 		return customers;
 	}
 
-	/** The place first in line for a turn if the given session holds it, else {@code null}. */
-	private String firstInLine(TestingServer server, long session) throws Exception {
-		CuratorFramework zkCli = zkCli(server);
+	/**
+	 * The place first in line for a turn if the given session holds it, else
+	 * {@code null}.
+	 */
+	private String firstInLine(long session) throws Exception {
+		CuratorFramework zkCli = this.zk.zkCli();
 		String turns = this.bank.deposit().turnsPath();
 		if (zkCli.checkExists().forPath(turns) == null) {
 			return null;
 		}
 		// a place is named <instance>-<sequence>: the lowest sequence is first
-		String first = zkCli.getChildren().forPath(turns).stream()
+		String first = zkCli.getChildren()
+			.forPath(turns)
+			.stream()
 			.min(Comparator.comparing((String place) -> place.substring(place.length() - 10)))
 			.orElse(null);
 		Stat stat = (first != null) ? zkCli.checkExists().forPath(turns + "/" + first) : null;
 		return (stat != null && stat.getEphemeralOwner() == session) ? first : null;
 	}
 
-	private boolean placeExists(TestingServer server, String place) throws Exception {
-		return zkCli(server).checkExists().forPath(this.bank.deposit().turnsPath() + "/" + place) != null;
-	}
-
-	private CuratorFramework zkCli(TestingServer server) throws InterruptedException {
-		if (this.zkCli == null) {
-			this.zkCli = this.clients.connect(server.getConnectString());
-		}
-		return this.zkCli;
-	}
-
-	private TestingServer server() throws Exception {
-		TestingServer server = new TestingServer(spec(1), true);
-		this.servers.add(server);
-		return server;
+	private boolean placeExists(String place) throws Exception {
+		return this.zk.zkCli().checkExists().forPath(this.bank.deposit().turnsPath() + "/" + place) != null;
 	}
 
 	/** Where the server's transaction log is, for the oracle. */
-	private static List<File> logs(TestingServer server) {
-		return List.of(server.getTempDirectory());
+	private static List<File> logs(InProcessZooKeeper server) {
+		return List.of(server.dataDirectory());
 	}
 
 	private DepositAudit audit(String connectString) throws InterruptedException {
-		return new DepositAudit(this.clients.connect(connectString), this.bank);
+		return new DepositAudit(this.zk.clients().connect(connectString), this.bank);
 	}
 
-	/** A server with 200 ms ticks (sessions of 0.4 to 4 s) that answers {@code srvr}. */
+	/**
+	 * A server of the ensemble with 200 ms ticks (sessions of 0.4 to 4 s) that answers
+	 * {@code srvr}.
+	 */
 	private static InstanceSpec spec(int id) {
 		return new InstanceSpec(null, -1, -1, -1, true, id, 200, -1, Map.of("4lw.commands.whitelist", "srvr"));
 	}
@@ -320,14 +323,18 @@ class CustomerFaultTests {
 		return followers;
 	}
 
-	/** The server's role from the {@code srvr} four-letter word, or {@code null} while it has none. */
+	/**
+	 * The server's role from the {@code srvr} four-letter word, or {@code null} while it
+	 * has none.
+	 */
 	private static String mode(InstanceSpec spec) throws IOException {
 		for (int attempt = 0; attempt < 50; attempt++) {
 			try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), spec.getPort())) {
 				OutputStream out = socket.getOutputStream();
 				out.write("srvr".getBytes(StandardCharsets.US_ASCII));
 				out.flush();
-				BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+				BufferedReader in = new BufferedReader(
+						new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
 				for (String line = in.readLine(); line != null; line = in.readLine()) {
 					if (line.startsWith("Mode: ")) {
 						return line.substring("Mode: ".length()).strip();

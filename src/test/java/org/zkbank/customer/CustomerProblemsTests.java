@@ -10,10 +10,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,15 +23,24 @@ import org.zkbank.account.DepositException.Problem;
 import org.zkbank.account.DepositSettings;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A running customer facing a deposit it cannot use: it reports, waits and resumes, and overwrites nothing. */
+/**
+ * A running customer facing a deposit it cannot use: it reports, waits and resumes, and
+ * overwrites nothing.
+ */
 class CustomerProblemsTests {
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	/**
+	 * Ticks of 3 s, as curator-test's server has: a client's session of 15 s outlives a
+	 * restart.
+	 */
+	@RegisterExtension
+	final RealZooKeeper zk = RealZooKeeper.perTest().tickTime(3_000);
 
 	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
@@ -44,40 +52,28 @@ class CustomerProblemsTests {
 
 	private final StopSignal stop = new StopSignal();
 
-	private TestingServer server;
-
-	private CuratorFramework zkCli;
-
 	private Thread running;
 
-	@BeforeEach
-	void setUp() throws Exception {
-		this.server = new TestingServer(true);
-		this.zkCli = this.clients.connect(this.server.getConnectString());
-	}
-
 	@AfterEach
-	void tearDown() throws Exception {
+	void stopTheCustomer() throws Exception {
 		this.stop.stop();
 		if (this.running != null) {
 			this.running.join(10_000);
 		}
-		this.clients.close();
-		this.server.close();
 	}
 
 	@Test
 	void aCorruptBalanceIsReportedAndLeftAloneUntilItIsValidAgain() throws Exception {
 		Customer alice = start();
 		await().until(() -> operations() > 0);
-		this.zkCli.setData().forPath("/bank_deposit", bytes("abc"));
+		this.zk.zkCli().setData().forPath("/bank_deposit", bytes("abc"));
 
 		await().until(() -> alice.problem() != null && alice.problem().problem() == Problem.CORRUPT_BALANCE);
 		Thread.sleep(200); // the customer keeps trying meanwhile
 		assertThat(data()).isEqualTo("abc");
 		assertThat(this.registry.get("bank.problems").tag("problem", "corrupt_balance").counter().count()).isPositive();
 
-		this.zkCli.setData().forPath("/bank_deposit", bytes("500"));
+		this.zk.zkCli().setData().forPath("/bank_deposit", bytes("500"));
 		await().until(() -> alice.problem() == null);
 		double before = operations();
 		await().until(() -> operations() > before);
@@ -88,20 +84,20 @@ class CustomerProblemsTests {
 	void aDepositDeletedAfterTheAuditStartedIsReportedAndNotRecreated() throws Exception {
 		Customer alice = start();
 		await().until(() -> operations() > 0);
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
 
 		await().until(() -> alice.problem() != null && alice.problem().problem() == Problem.DEPOSIT_MISSING);
 		Thread.sleep(200);
-		assertThat(this.zkCli.checkExists().forPath("/bank_deposit")).isNull();
+		assertThat(this.zk.zkCli().checkExists().forPath("/bank_deposit")).isNull();
 	}
 
 	@Test
 	void waitsForAZooKeeperThatIsDownAtStartAndStartsWhenItComesUp() throws Exception {
-		this.server.stop();
+		this.zk.server().stop();
 		Customer alice = start();
 
 		await().until(() -> alice.problem() != null && alice.problem().problem() == Problem.ZOOKEEPER_UNAVAILABLE);
-		this.server.restart();
+		this.zk.server().restart();
 		await().atMost(Duration.ofSeconds(30)).until(() -> operations() > 0);
 		assertThat(alice.problem()).isNull();
 	}
@@ -110,16 +106,16 @@ class CustomerProblemsTests {
 	void waitsOutAZooKeeperRestartMidRunAndLosesNothing() throws Exception {
 		Customer alice = start();
 		await().until(() -> operations() >= 5);
-		this.server.stop();
+		this.zk.server().stop();
 
 		await().until(() -> alice.problem() != null && alice.problem().problem() == Problem.ZOOKEEPER_UNAVAILABLE);
-		this.server.restart();
+		this.zk.server().restart();
 		double before = operations();
 		await().atMost(Duration.ofSeconds(30)).until(() -> operations() > before + 5);
 		this.stop.stop();
 		this.running.join(10_000);
 
-		AuditReport report = new DepositAudit(this.clients.connect(this.server.getConnectString()), this.bank).report();
+		AuditReport report = new DepositAudit(this.zk.connect(), this.bank).report();
 		assertThat(report.conserved()).isTrue();
 		assertThat(report.customers().get("Alice").operations()).isEqualTo((long) operations());
 	}
@@ -127,14 +123,14 @@ class CustomerProblemsTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "100000000000000000", "999999999999999999999999999000.123456789012345678901234567890" })
 	void everyBalanceMoneyAcceptsKeepsTheCustomerOperating(String balance) throws Exception {
-		this.zkCli.create().forPath("/bank_deposit", bytes(balance));
+		this.zk.zkCli().create().forPath("/bank_deposit", bytes(balance));
 		Customer customer = start();
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> operations() >= 20);
 
 		assertThat(this.running.isAlive()).isTrue();
 		assertThat(customer.problem()).isNull();
-		assertThat(new DepositAudit(this.zkCli, this.bank).report().conserved()).isTrue();
+		assertThat(new DepositAudit(this.zk.zkCli(), this.bank).report().conserved()).isTrue();
 	}
 
 	@Test
@@ -160,7 +156,8 @@ class CustomerProblemsTests {
 		};
 		Customer customer = start(2);
 
-		// the device's error is meant to escape it: Awaitility must not take it for the test's own
+		// the device's error is meant to escape it: Awaitility must not take it for the
+		// test's own
 		await().dontCatchUncaughtExceptions()
 			.atMost(Duration.ofSeconds(30))
 			.until(() -> customer.problem() != null && customer.problem().getMessage().contains("ended"));
@@ -175,14 +172,15 @@ class CustomerProblemsTests {
 		Customer customer = start();
 		await().atMost(Duration.ofSeconds(30)).until(() -> operations() >= 5);
 
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
-		this.zkCli.create().forPath("/bank_deposit", bytes("5000000"));
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
+		this.zk.zkCli().create().forPath("/bank_deposit", bytes("5000000"));
 
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> customer.problem() != null && customer.problem().problem() == Problem.DEPOSIT_REPLACED);
 		Thread.sleep(500);
 		assertThat(data()).isEqualTo("5000000");
-		assertThat(this.registry.get("bank.problems").tag("problem", "deposit_replaced").counter().count()).isPositive();
+		assertThat(this.registry.get("bank.problems").tag("problem", "deposit_replaced").counter().count())
+			.isPositive();
 	}
 
 	private Customer start() throws InterruptedException {
@@ -190,30 +188,40 @@ class CustomerProblemsTests {
 	}
 
 	private Customer start(int devices) throws InterruptedException {
-		CuratorFramework client = this.clients.connectLater(this.server.getConnectString());
+		CuratorFramework client = this.zk.clients().connectLater(this.zk.server().connectString());
 		CustomerProperties.Pace pace = this.fast.pace();
-		CustomerProperties properties = new CustomerProperties(this.fast.names(), new CustomerProperties.Pace(
-				pace.intervalMin(), pace.intervalMax(), pace.thinkMin(), pace.thinkMax(), devices), this.fast.amounts());
-		Customer customer = Customer.of(client, "Alice", this.bank, properties, new BankMetrics(this.registry), this.stop);
+		CustomerProperties properties = new CustomerProperties(this.fast.names(),
+				new CustomerProperties.Pace(pace.intervalMin(), pace.intervalMax(), pace.thinkMin(), pace.thinkMax(),
+						devices),
+				this.fast.amounts());
+		Customer customer = Customer.of(client, "Alice", this.bank, properties, new BankMetrics(this.registry),
+				this.stop);
 		this.running = new Thread(customer::run);
 		this.running.start();
 		return customer;
 	}
 
 	private double operations() {
-		return this.registry.find("bank.operations").tag("outcome", "committed").counters().stream()
-			.mapToDouble((counter) -> counter.count()).sum();
+		return this.registry.find("bank.operations")
+			.tag("outcome", "committed")
+			.counters()
+			.stream()
+			.mapToDouble((counter) -> counter.count())
+			.sum();
 	}
 
 	private String data() throws Exception {
-		return new String(this.zkCli.getData().forPath("/bank_deposit"), StandardCharsets.UTF_8);
+		return new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8);
 	}
 
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
-	/** Meters whose {@code bank.operations} counters throw while {@link #failing} is set: a stand-in for any defect. */
+	/**
+	 * Meters whose {@code bank.operations} counters throw while {@link #failing} is set:
+	 * a stand-in for any defect.
+	 */
 	static final class FailingMeterRegistry extends SimpleMeterRegistry {
 
 		volatile Supplier<Throwable> failing;

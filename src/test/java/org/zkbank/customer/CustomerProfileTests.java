@@ -1,8 +1,6 @@
 package org.zkbank.customer;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,9 +8,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -22,7 +19,7 @@ import org.zkbank.BankApplication;
 import org.zkbank.account.AuditReport;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositSettings;
-import org.zkbank.support.ZooKeeperTestClients;
+import org.zkbank.support.RealZooKeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,39 +27,35 @@ import static org.awaitility.Awaitility.await;
 /** The application as one deployed customer profile against an external ZooKeeper. */
 class CustomerProfileTests {
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	/**
+	 * Ticks of 3 s, as curator-test's server has: the application's sessions outlive a
+	 * restart.
+	 */
+	@RegisterExtension
+	final RealZooKeeper zk = RealZooKeeper.perTest().tickTime(3_000);
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	private TestingServer server;
-
-	@AfterEach
-	void tearDown() throws IOException {
-		this.clients.close();
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
-
 	@Test
 	void waitsOutAZooKeeperThatIsDownAtStartOrLaterAndIsReadyOnlyWhileItIsUp() throws Exception {
-		int zookeeperPort = freePort();
-		try (ConfigurableApplicationContext app = start("127.0.0.1:" + zookeeperPort, "--bank.customers.names=Alice")) {
+		this.zk.server().stop(); // down when the application starts
+		try (ConfigurableApplicationContext app = start(this.zk.server().connectString(),
+				"--bank.customers.names=Alice")) {
 			assertThat(status(app, "/actuator/health/liveness")).isEqualTo(200);
 			assertThat(status(app, "/actuator/health/readiness")).isEqualTo(503);
 
-			this.server = new TestingServer(zookeeperPort, true);
+			this.zk.server().restart();
 
 			await().atMost(Duration.ofSeconds(60)).until(() -> status(app, "/actuator/health/readiness") == 200);
 			MeterRegistry registry = app.getBean(MeterRegistry.class);
 			await().atMost(Duration.ofSeconds(30)).until(() -> committed(registry) > 0);
-			assertThat(this.clients.connect(this.server.getConnectString()).checkExists().forPath("/bank_deposit"))
-				.isNotNull();
+			assertThat(this.zk.connect().checkExists().forPath("/bank_deposit")).isNotNull();
 
-			this.server.stop(); // the quorum is gone: not ready, but alive (no restart loop)
+			// the quorum is gone: not ready, but alive (no restart loop)
+			this.zk.server().stop();
 			await().atMost(Duration.ofSeconds(30)).until(() -> status(app, "/actuator/health/readiness") == 503);
 			assertThat(status(app, "/actuator/health/liveness")).isEqualTo(200);
-			this.server.restart();
+			this.zk.server().restart();
 			await().atMost(Duration.ofSeconds(60)).until(() -> status(app, "/actuator/health/readiness") == 200);
 			double before = committed(registry);
 			await().atMost(Duration.ofSeconds(30)).until(() -> committed(registry) > before);
@@ -71,15 +64,15 @@ class CustomerProfileTests {
 
 	@Test
 	void shutdownLeavesEveryOperationCommittedOrNotAppliedAndTheAuditExact() throws Exception {
-		this.server = new TestingServer(true);
-		ConfigurableApplicationContext app = start(this.server.getConnectString(), "--bank.customers.names=Alice,Bob");
+		ConfigurableApplicationContext app = start(this.zk.server().connectString(),
+				"--bank.customers.names=Alice,Bob");
 		MeterRegistry registry = app.getBean(MeterRegistry.class);
 		DepositSettings bank = app.getBean(DepositSettings.class);
 		await().atMost(Duration.ofSeconds(30)).until(() -> committed(registry) >= 50);
 
 		app.close();
 
-		AuditReport report = new DepositAudit(this.clients.connect(this.server.getConnectString()), bank).report();
+		AuditReport report = new DepositAudit(this.zk.connect(), bank).report();
 		assertThat(report.conserved()).isTrue();
 		long audited = report.customers().values().stream().mapToLong(AuditReport.CustomerAudit::operations).sum();
 		assertThat(audited).isEqualTo((long) committed(registry));
@@ -106,14 +99,12 @@ class CustomerProfileTests {
 	}
 
 	private static double committed(MeterRegistry registry) {
-		return registry.find("bank.operations").tag("outcome", "committed").counters().stream()
-			.mapToDouble((counter) -> counter.count()).sum();
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
+		return registry.find("bank.operations")
+			.tag("outcome", "committed")
+			.counters()
+			.stream()
+			.mapToDouble((counter) -> counter.count())
+			.sum();
 	}
 
 }

@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Customers operating at a fast pace, each on its own thread and session, recording every
- * outcome; then the checks of the Jepsen bank workload, from what was recorded and from the audit.
+ * outcome; then the checks of the Jepsen bank workload, from what was recorded and from
+ * the audit.
  */
 final class CustomerRun implements AutoCloseable {
 
@@ -46,7 +47,9 @@ final class CustomerRun implements AutoCloseable {
 
 	private final List<Running> running = new ArrayList<>();
 
-	/** @param pause the longest wait before an operation, and twice the longest think time */
+	/**
+	 * @param pause the longest wait before an operation, and twice the longest think time
+	 */
 	CustomerRun(DepositSettings bank, Duration pause) {
 		this.bank = bank;
 		this.customers = new CustomerProperties(List.of("unused"),
@@ -58,10 +61,16 @@ final class CustomerRun implements AutoCloseable {
 	record Recorded(String customer, CommitResult result) {
 	}
 
-	/** One customer instance: its session, its own stop signal (to kill it alone) and its thread. */
+	/**
+	 * One customer instance: its session, its own stop signal (to kill it alone) and its
+	 * thread.
+	 */
 	record Running(String name, CuratorFramework client, StopSignal stop, Thread thread) {
 
-		/** Ends this instance alone; an operation it cannot resolve is left to the audit, as in a crash. */
+		/**
+		 * Ends this instance alone; an operation it cannot resolve is left to the audit,
+		 * as in a crash.
+		 */
 		void kill() throws InterruptedException {
 			this.stop.stop();
 			this.thread.join(30_000);
@@ -72,11 +81,12 @@ final class CustomerRun implements AutoCloseable {
 
 	Running start(String name, CuratorFramework client) {
 		StopSignal stop = new StopSignal();
-		Customer customer = Customer.of(client, name, this.bank, this.customers, new BankMetrics(new SimpleMeterRegistry()),
-				stop);
+		Customer customer = Customer.of(client, name, this.bank, this.customers,
+				new BankMetrics(new SimpleMeterRegistry()), stop);
 		CustomerProperties.Pace pace = this.customers.pace();
 		Thread thread = new Thread(() -> {
-			while (stop.pause(Duration.ofNanos(ThreadLocalRandom.current().nextLong(pace.intervalMax().toNanos() + 1)))) {
+			while (stop
+				.pause(Duration.ofNanos(ThreadLocalRandom.current().nextLong(pace.intervalMax().toNanos() + 1)))) {
 				try {
 					Receipt receipt = customer.operate();
 					if (receipt != null) {
@@ -117,13 +127,14 @@ final class CustomerRun implements AutoCloseable {
 	}
 
 	/**
-	 * Stops every customer, then checks: the audit is conserved; every committed operation has a
-	 * version of its own, each starting from the balance the previous one left, never negative;
-	 * the only versions no recorded commit explains belong to the customers killed mid-commit (their
-	 * last operation was applied but never reported), at most one each, or to operations whose
-	 * outcome is unknown; the audit's count of each customer's operations matches what was
-	 * recorded; with no kill and no unknown, the recorded commits add up to the balance on their
-	 * own. Then the {@link TransactionLogOracle} checks the whole history against the servers'
+	 * Stops every customer, then checks: the audit is conserved; every committed
+	 * operation has a version of its own, each starting from the balance the previous one
+	 * left, never negative; the only versions no recorded commit explains belong to the
+	 * customers killed mid-commit (their last operation was applied but never reported),
+	 * at most one each, or to operations whose outcome is unknown; the audit's count of
+	 * each customer's operations matches what was recorded; with no kill and no unknown,
+	 * the recorded commits add up to the balance on their own. Then the
+	 * {@link TransactionLogOracle} checks the whole history against the servers'
 	 * transaction logs.
 	 * @param logs the data directory of each server
 	 * @return how many operations were applied but never reported (killed mid-commit)
@@ -133,7 +144,9 @@ final class CustomerRun implements AutoCloseable {
 		close();
 		AuditReport report = audit.report();
 		Map<String, Long> unknown = outcomesByCustomer(Outcome.UNKNOWN);
-		List<CommitResult> commits = committed().stream().sorted(Comparator.comparingInt(CommitResult::version)).toList();
+		List<CommitResult> commits = committed().stream()
+			.sorted(Comparator.comparingInt(CommitResult::version))
+			.toList();
 
 		assertThat(report.conserved()).as("audit conserved: " + report).isTrue();
 		assertThat(commits.stream().map(CommitResult::version).distinct().count()).as("one commit per version")
@@ -143,8 +156,8 @@ final class CustomerRun implements AutoCloseable {
 			CommitResult previous = commits.get(i - 1);
 			CommitResult commit = commits.get(i);
 			if (commit.version() == previous.version() + 1) {
-				assertThat(commit.single().balanceBefore()).as("version %d starts where %d ended", commit.version(),
-						previous.version())
+				assertThat(commit.single().balanceBefore())
+					.as("version %d starts where %d ended", commit.version(), previous.version())
 					.isEqualByComparingTo(previous.single().balanceAfter());
 			}
 		}
@@ -208,11 +221,15 @@ final class CustomerRun implements AutoCloseable {
 				fault, all.size(), committed, rejected, failed, unknown, unreported,
 				all.stream().mapToInt((result) -> result.stats().conflicts()).sum(),
 				all.stream().filter((result) -> result.stats().ambiguous()).count(),
-				all.stream().mapToInt((result) -> result.stats().attempts()).max().orElse(0), report.balance(), report.version());
-		System.out.printf("fault test [%s]: commits per customer %s; failed or unknown because %s%n", fault, commitsByCustomer(),
+				all.stream().mapToInt((result) -> result.stats().attempts()).max().orElse(0), report.balance(),
+				report.version());
+		System.out.printf("fault test [%s]: commits per customer %s; failed or unknown because %s%n", fault,
+				commitsByCustomer(),
 				all.stream()
-					.filter((result) -> result.single().outcome() == Outcome.FAILED || result.single().outcome() == Outcome.UNKNOWN)
-					.collect(Collectors.groupingBy((result) -> result.single().reason(), TreeMap::new, Collectors.counting())));
+					.filter((result) -> result.single().outcome() == Outcome.FAILED
+							|| result.single().outcome() == Outcome.UNKNOWN)
+					.collect(Collectors.groupingBy((result) -> result.single().reason(), TreeMap::new,
+							Collectors.counting())));
 	}
 
 }

@@ -16,10 +16,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,41 +31,33 @@ import org.zkbank.account.Outcome;
 import org.zkbank.account.StopSignal;
 import org.zkbank.observability.BankMetrics;
 import org.zkbank.support.TransactionLogOracle;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Many customers, each with its own session, operating as fast as they can on one real server:
- * the contention the reference customers lost money under. With several devices per customer,
- * their operations also share commits (group commit).
+ * Many customers, each with its own session, operating as fast as they can on one real
+ * server: the contention the reference customers lost money under. With several devices
+ * per customer, their operations also share commits (group commit).
  */
 class CustomerSimulationTests {
 
-	/** The account's turn: a customer commits this many times in a row before it hands over to a waiter. */
+	/**
+	 * The account's turn: a customer commits this many times in a row before it hands
+	 * over to a waiter.
+	 */
 	private static final int SHORTEST_TURN = 64;
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	@RegisterExtension
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
 	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
-	private TestingServer server;
-
-	@BeforeEach
-	void startServer() throws Exception {
-		this.server = new TestingServer(true);
-	}
-
-	@AfterEach
-	void stopServer() throws Exception {
-		this.clients.close();
-		this.server.close();
-	}
-
 	@ParameterizedTest(name = "{0} customers x {1} devices x {2} operations")
 	@CsvSource({ "8, 1, 300", "3, 8, 100" })
-	void everyOperationEndsCommittedOrRejectedAndNotACentIsCreatedOrLost(int customerCount, int devices,
-			int operations) throws Exception {
+	void everyOperationEndsCommittedOrRejectedAndNotACentIsCreatedOrLost(int customerCount, int devices, int operations)
+			throws Exception {
 		CustomerProperties noPauses = new CustomerProperties(List.of("unused"),
 				new CustomerProperties.Pace(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, devices),
 				new CustomerProperties.Amounts(new BigDecimal("1000.00")));
@@ -77,8 +67,7 @@ class CustomerSimulationTests {
 		List<Customer> customers = new ArrayList<>();
 		for (int i = 0; i < customerCount; i++) {
 			String name = "Customer" + i;
-			customers.add(Customer.of(this.clients.connect(this.server.getConnectString()), name, this.bank, noPauses,
-					metrics, stop));
+			customers.add(Customer.of(this.zk.connect(), name, this.bank, noPauses, metrics, stop));
 		}
 
 		List<Receipt> results = new ArrayList<>();
@@ -105,13 +94,16 @@ class CustomerSimulationTests {
 		}
 
 		assertThat(results).hasSize(customerCount * devices * operations)
-			.allSatisfy((receipt) -> assertThat(receipt.operation().outcome()).isIn(Outcome.COMMITTED, Outcome.REJECTED));
+			.allSatisfy(
+					(receipt) -> assertThat(receipt.operation().outcome()).isIn(Outcome.COMMITTED, Outcome.REJECTED));
 		assertThat(results).map(Receipt::operation)
 			.filteredOn((result) -> result.outcome() == Outcome.REJECTED)
-			.allSatisfy((rejected) -> assertThat(rejected.operation().amount()).isGreaterThan(rejected.balanceBefore()));
+			.allSatisfy(
+					(rejected) -> assertThat(rejected.operation().amount()).isGreaterThan(rejected.balanceBefore()));
 
-		// Every balance version is exactly one commit: its operations take the balance from where
-		// the last commit left it to where the commit says it ends, and never below zero.
+		// Every balance version is exactly one commit: its operations take the balance
+		// from where the last commit left it to where the commit says it ends, and never
+		// below zero.
 		Map<Integer, CommitResult> writes = new TreeMap<>();
 		results.stream()
 			.map(Receipt::commit)
@@ -124,8 +116,9 @@ class CustomerSimulationTests {
 			for (OperationResult operation : committed(write.getValue())) {
 				assertThat(operation.balanceBefore()).isNotNegative();
 				assertThat(operation.balanceAfter()).isNotNegative()
-					.isEqualByComparingTo(operation.operation().type().apply(operation.balanceBefore(),
-							operation.operation().amount()));
+					.isEqualByComparingTo(operation.operation()
+						.type()
+						.apply(operation.balanceBefore(), operation.operation().amount()));
 				balance = operation.operation().type().apply(balance, operation.operation().amount());
 			}
 			assertThat(write.getValue().snapshot().balance()).isEqualByComparingTo(balance);
@@ -138,25 +131,28 @@ class CustomerSimulationTests {
 		else {
 			assertThat(largestWrite).as("operations in the largest commit").isGreaterThan(1);
 		}
-		assertThat(registry.find("bank.commit.batch.size").summaries().stream().mapToLong(DistributionSummary::count).sum())
-			.as("bank_commit_batch_size_count").isEqualTo(writes.size());
+		assertThat(registry.find("bank.commit.batch.size")
+			.summaries()
+			.stream()
+			.mapToLong(DistributionSummary::count)
+			.sum()).as("bank_commit_batch_size_count").isEqualTo(writes.size());
 		double conflicts = registry.find("bank.conflicts").counters().stream().mapToDouble(Counter::count).sum();
 		assertThat(conflicts).as("bank_conflicts_total").isPositive();
 
-		AuditReport report = new DepositAudit(this.clients.connect(this.server.getConnectString()), this.bank).report();
+		AuditReport report = new DepositAudit(this.zk.connect(), this.bank).report();
 		assertThat(report.balance()).isEqualByComparingTo(balance);
 		assertThat(report.version()).isEqualTo(writes.size());
 		assertThat(report.conserved()).isTrue();
 		assertThat(report.customers().values().stream().mapToLong(AuditReport.CustomerAudit::operations).sum())
 			.isEqualTo(committed);
-		TransactionLogOracle.Verdict verdict = new TransactionLogOracle(this.bank,
-				List.of(this.server.getTempDirectory()))
+		TransactionLogOracle.Verdict verdict = this.zk.oracle(this.bank)
 			.check(results.stream().map(Receipt::commit).toList(), report, 0);
 		assertThat(verdict.committedOperations()).isEqualTo(committed);
-		System.out.printf("simulation: %d customers x %d devices x %d operations: %d committed in %d writes "
-				+ "(largest %d), %d rejected, %d conflicts, final balance %s%n%s%n", customerCount, devices, operations,
-				committed, writes.size(), largestWrite, results.size() - committed, (long) conflicts, report.balance(),
-				verdict);
+		System.out.printf(
+				"simulation: %d customers x %d devices x %d operations: %d committed in %d writes "
+						+ "(largest %d), %d rejected, %d conflicts, final balance %s%n%s%n",
+				customerCount, devices, operations, committed, writes.size(), largestWrite, results.size() - committed,
+				(long) conflicts, report.balance(), verdict);
 	}
 
 	@Test
@@ -172,8 +168,7 @@ class CustomerSimulationTests {
 		List<Callable<List<Receipt>>> runs = new ArrayList<>();
 		for (int i = 0; i < customerCount; i++) {
 			String name = "Customer" + i;
-			Customer customer = Customer.of(this.clients.connect(this.server.getConnectString()), name, this.bank,
-					noPauses, metrics, stop);
+			Customer customer = Customer.of(this.zk.connect(), name, this.bank, noPauses, metrics, stop);
 			runs.add(() -> {
 				List<Receipt> own = new ArrayList<>();
 				while (committed.get() < total) {
@@ -198,9 +193,11 @@ class CustomerSimulationTests {
 			threads.shutdownNow();
 		}
 
-		// without turns, the customer that wins first commits from its own snapshots and keeps
-		// winning, while the others wait: their shares are near zero
-		List<Long> shares = results.stream().map((own) -> own.stream().filter((receipt) -> receipt.operation().committed()).count()).toList();
+		// without turns, the customer that wins first commits from its own snapshots and
+		// keeps winning, while the others wait: their shares are near zero
+		List<Long> shares = results.stream()
+			.map((own) -> own.stream().filter((receipt) -> receipt.operation().committed()).count())
+			.toList();
 		System.out.printf("turns: %d customers without pauses committed %s%n", customerCount, shares);
 		assertThat(results).allSatisfy((own) -> assertThat(own).extracting((receipt) -> receipt.operation().outcome())
 			.doesNotContain(Outcome.FAILED));

@@ -38,7 +38,8 @@ class LedgerTests {
 	@Test
 	void aGroupCommitShowsItsOperationsAndVersionsAuditedTogetherAreSummedPerCustomer() {
 		commit("Alice", "100.00", "20.00", 2);
-		this.ledger.audited(report(2, "1080.00", 0)); // seen when this instance started: nothing to compare with
+		// seen when this instance started: nothing to compare with
+		this.ledger.audited(report(2, "1080.00", 0));
 		this.customers.put("Alice", new CustomerAudit(new BigDecimal("200.00"), new BigDecimal("65.00"), 5, 2));
 		this.ledger.audited(report(3, "1135.00", 0)); // one write carrying 3 operations
 		commit("Alice", "1.00", "0", 1);
@@ -90,9 +91,10 @@ class LedgerTests {
 	private void commit(String customer, String deposited, String withdrawn, long operations) {
 		CustomerAudit before = this.customers.getOrDefault(customer,
 				new CustomerAudit(BigDecimal.ZERO, BigDecimal.ZERO, 0, 0));
-		this.customers.put(customer, new CustomerAudit(before.deposited().add(new BigDecimal(deposited)),
-				before.withdrawn().add(new BigDecimal(withdrawn)), before.operations() + operations,
-				before.commits() + 1));
+		this.customers.put(customer,
+				new CustomerAudit(before.deposited().add(new BigDecimal(deposited)),
+						before.withdrawn().add(new BigDecimal(withdrawn)), before.operations() + operations,
+						before.commits() + 1));
 	}
 
 	private AuditReport report(int version, String balance, long unexplained) {

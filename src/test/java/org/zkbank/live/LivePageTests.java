@@ -1,6 +1,5 @@
 package org.zkbank.live;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,11 +20,10 @@ import java.util.stream.Stream;
 
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.PathNotFoundException;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -42,24 +40,27 @@ import org.zkbank.account.DepositSettings;
 import org.zkbank.account.Operation;
 import org.zkbank.account.Snapshot;
 import org.zkbank.account.StopSignal;
-import org.zkbank.support.ZooKeeperTestClients;
+import org.zkbank.support.RealZooKeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The live page of one instance against a real ZooKeeper, while a customer of another session
- * (Dave, as another process would) commits: what the event stream carries, how often, and
- * what it keeps when ZooKeeper goes away. The instance's own customer never operates.
+ * The live page of one instance against a real ZooKeeper, while a customer of another
+ * session (Dave, as another process would) commits: what the event stream carries, how
+ * often, and what it keeps when ZooKeeper goes away. The instance's own customer never
+ * operates.
  */
 class LivePageTests {
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	/**
+	 * Ticks of 3 s, as curator-test's server has: the sessions of 15 s outlive a restart.
+	 */
+	@RegisterExtension
+	final RealZooKeeper zk = RealZooKeeper.perTest().tickTime(3_000);
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	private final StopSignal stop = new StopSignal();
-
-	private TestingServer server;
 
 	private ConfigurableApplicationContext app;
 
@@ -67,23 +68,19 @@ class LivePageTests {
 
 	@BeforeEach
 	void start() throws Exception {
-		this.server = new TestingServer(true);
 		this.app = new SpringApplicationBuilder(BankApplication.class, SmallSendBuffers.class).run(
-				"--spring.profiles.active=alice",
-				"--server.port=0", "--spring.cloud.zookeeper.connect-string=" + this.server.getConnectString(),
+				"--spring.profiles.active=alice", "--server.port=0",
+				"--spring.cloud.zookeeper.connect-string=" + this.zk.server().connectString(),
 				"--bank.customers.pace.interval-min=1h", "--bank.customers.pace.interval-max=1h");
-		CuratorFramework session = this.clients.connect(this.server.getConnectString());
-		this.dave = new DepositAccount(session, this.app.getBean(DepositSettings.class), "Dave", this.stop);
+		this.dave = new DepositAccount(this.zk.connect(), this.app.getBean(DepositSettings.class), "Dave", this.stop);
 	}
 
 	@AfterEach
-	void tearDown() throws IOException {
+	void tearDown() {
 		this.stop.stop();
 		if (this.app != null) {
 			this.app.close();
 		}
-		this.clients.close();
-		this.server.close();
 	}
 
 	@Test
@@ -95,16 +92,18 @@ class LivePageTests {
 		CommitResult result = this.dave.commit(Operation.deposit(new BigDecimal("12.34")), opened);
 		assertThat(result.single().committed()).isTrue();
 
-		String seen = next(states, (state) -> !JsonPath.<List<Object>>read(state,
-				"$.deposit.commits[?(@.customer == 'Dave' && @.to == " + result.version() + ")]").isEmpty()
-				&& Boolean.TRUE.equals(at(state, "$.deposit.audit.conserved")));
+		String seen = next(states,
+				(state) -> !JsonPath
+					.<List<Object>>read(state,
+							"$.deposit.commits[?(@.customer == 'Dave' && @.to == " + result.version() + ")]")
+					.isEmpty() && Boolean.TRUE.equals(at(state, "$.deposit.audit.conserved")));
 		assertThat(JsonPath.<String>read(seen, "$.deposit.commits[0].net")).isEqualTo("12.34");
 		assertThat(JsonPath.<String>read(seen, "$.deposit.commits[0].balance")).isEqualTo("1012.34");
 		assertThat(JsonPath.<String>read(seen, "$.deposit.audit.customers.Dave.deposited")).isEqualTo("12.34");
 		assertThat(JsonPath.<List<String>>read(seen, "$.deposit.points[-1:].customer")).containsExactly("Dave");
 		assertThat(JsonPath.<Boolean>read(seen, "$.connected")).isTrue();
 
-		this.clients.connect(this.server.getConnectString()).setData().forPath("/bank_deposit", "5".getBytes(StandardCharsets.UTF_8));
+		this.zk.zkCli().setData().forPath("/bank_deposit", "5".getBytes(StandardCharsets.UTF_8));
 
 		String caught = next(states, (state) -> Boolean.FALSE.equals(at(state, "$.deposit.audit.conserved")));
 		assertThat(JsonPath.<Integer>read(caught, "$.deposit.audit.unexplainedWrites")).isEqualTo(1);
@@ -144,14 +143,15 @@ class LivePageTests {
 		next(states, (state) -> JsonPath.<List<Integer>>read(state, "$.deposit.points[-1:].version")
 			.contains(result.version()));
 
-		this.server.stop();
+		this.zk.server().stop();
 
 		String away = next(states, (state) -> Boolean.FALSE.equals(JsonPath.read(state, "$.connected")));
-		assertThat(JsonPath.<List<Integer>>read(away, "$.deposit.points[-1:].version")).containsExactly(result.version());
+		assertThat(JsonPath.<List<Integer>>read(away, "$.deposit.points[-1:].version"))
+			.containsExactly(result.version());
 		assertThat(JsonPath.<Boolean>read(away, "$.deposit.audit.conserved")).isTrue();
 		assertThat(JsonPath.<List<String>>read(away, "$.deposit.commits[*].customer")).contains("Dave");
 
-		this.server.restart();
+		this.zk.server().restart();
 		next(states, (state) -> Boolean.TRUE.equals(JsonPath.read(state, "$.connected")));
 	}
 
@@ -162,7 +162,8 @@ class LivePageTests {
 		LiveStream stream = this.app.getBean(LiveStream.class);
 		Snapshot snapshot = this.dave.read();
 		try (Socket stalled = new Socket()) {
-			stalled.setReceiveBufferSize(2048); // with the server's small send buffers, its writes to it block soon
+			// with the server's small send buffers, its writes to it block soon
+			stalled.setReceiveBufferSize(2048);
 			stalled.connect(new InetSocketAddress("127.0.0.1", uri("/").getPort()));
 			stalled.getOutputStream()
 				.write("GET /live/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
@@ -172,12 +173,15 @@ class LivePageTests {
 			while (System.nanoTime() < until) {
 				snapshot = this.dave.commit(Operation.deposit(new BigDecimal("1.00")), snapshot).snapshot();
 				if (before == 0 && until - System.nanoTime() < TimeUnit.SECONDS.toNanos(3)) {
-					before = states.size(); // the last 3 s, when the stalled page's buffers are full
+					// the last 3 s, when the stalled page's buffers are full
+					before = states.size();
 				}
 			}
-			assertThat(states.size() - before).isGreaterThan(15); // about 10 a second still reach the reading page
+			// about 10 a second still reach the reading page
+			assertThat(states.size() - before).isGreaterThan(15);
 			assertThat(stream.viewers()).isEqualTo(2);
-			assertThat(sendingThreads()).isEqualTo(sendingThreads + 1); // one thread blocked on the stalled page
+			// one thread blocked on the stalled page
+			assertThat(sendingThreads()).isEqualTo(sendingThreads + 1);
 		}
 		// the commits go on; the next write to the closed page fails, and it is dropped
 		long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -191,7 +195,8 @@ class LivePageTests {
 	void servesThePageAndItsChartLibraryFromTheJar() throws Exception {
 		HttpResponse<String> page = get("/");
 		assertThat(page.statusCode()).isEqualTo(200);
-		assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying((type) -> assertThat(type).startsWith("text/html"));
+		assertThat(page.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/html"));
 		assertThat(page.body()).contains("webjars/uplot/dist/uPlot.iife.min.js", "live/events");
 		HttpResponse<String> library = get("/webjars/uplot/dist/uPlot.iife.min.js");
 		assertThat(library.statusCode()).isEqualTo(200);
@@ -205,11 +210,15 @@ class LivePageTests {
 			.entrySet()
 			.stream()
 			.filter((thread) -> thread.getKey().getName().equals("live-send") && Stream.of(thread.getValue())
-				.anyMatch((frame) -> frame.getClassName().startsWith("org.apache.tomcat") && frame.getMethodName().toLowerCase(Locale.ROOT).contains("write")))
+				.anyMatch((frame) -> frame.getClassName().startsWith("org.apache.tomcat")
+						&& frame.getMethodName().toLowerCase(Locale.ROOT).contains("write")))
 			.count();
 	}
 
-	/** Small socket send buffers, so that a page that does not read blocks the server's writes within seconds. */
+	/**
+	 * Small socket send buffers, so that a page that does not read blocks the server's
+	 * writes within seconds.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	static class SmallSendBuffers {
 
@@ -221,13 +230,17 @@ class LivePageTests {
 
 	}
 
-	/** Opens the page's event stream; each state it sends is put in the returned queue as it comes. */
+	/**
+	 * Opens the page's event stream; each state it sends is put in the returned queue as
+	 * it comes.
+	 */
 	private BlockingQueue<String> subscribe() throws Exception {
 		HttpResponse<Stream<String>> response = this.http.send(
 				HttpRequest.newBuilder(uri("/live/events")).header("Accept", "text/event-stream").build(),
 				HttpResponse.BodyHandlers.ofLines());
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying((type) -> assertThat(type).startsWith("text/event-stream"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/event-stream"));
 		BlockingQueue<String> states = new LinkedBlockingQueue<>();
 		CompletableFuture.runAsync(() -> response.body()
 			.filter((line) -> line.startsWith("data:"))
@@ -244,7 +257,10 @@ class LivePageTests {
 		return URI.create("http://localhost:" + port + path);
 	}
 
-	/** The value at a path of a state, {@code null} where the state has none (no audit yet). */
+	/**
+	 * The value at a path of a state, {@code null} where the state has none (no audit
+	 * yet).
+	 */
 	private static Object at(String state, String path) {
 		try {
 			return JsonPath.read(state, path);

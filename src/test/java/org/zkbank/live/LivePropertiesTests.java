@@ -11,7 +11,9 @@ import org.springframework.context.annotation.Configuration;
 
 import org.zkbank.support.StartupFailure;
 
-/** An invalid setting of the live page stops startup, and the report names the property. */
+/**
+ * An invalid setting of the live page stops startup, and the report names the property.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class LivePropertiesTests {
 

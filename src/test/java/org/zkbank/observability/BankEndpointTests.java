@@ -8,11 +8,9 @@ import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,46 +21,34 @@ import org.zkbank.account.DepositAccount;
 import org.zkbank.account.DepositAudit;
 import org.zkbank.account.DepositSettings;
 import org.zkbank.account.Operation;
-import org.zkbank.account.StopSignal;
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * {@code /actuator/bank} and the audit gauges, whatever the bank nodes hold: 503 with a reason,
- * never 500, and a gauge an alert can fire on.
+ * {@code /actuator/bank} and the audit gauges, whatever the bank nodes hold: 503 with a
+ * reason, never 500, and a gauge an alert can fire on.
  */
 class BankEndpointTests {
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	@RegisterExtension
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
 	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private final MeterRegistry registry = new SimpleMeterRegistry();
 
-	private TestingServer server;
-
-	private CuratorFramework zkCli;
-
 	private BankEndpoint endpoint;
 
 	@BeforeEach
-	void setUp() throws Exception {
-		this.server = new TestingServer(true);
-		this.zkCli = this.clients.connect(this.server.getConnectString());
-		DepositAccount alice = new DepositAccount(this.clients.connect(this.server.getConnectString()), this.bank,
-				"Alice", new StopSignal());
+	void openTheAudit() throws Exception {
+		DepositAccount alice = this.zk.account(this.bank, "Alice");
 		alice.commit(Operation.deposit(new BigDecimal("10.00")), alice.read());
-		DepositAudit audit = new DepositAudit(this.zkCli, this.bank);
+		DepositAudit audit = new DepositAudit(this.zk.zkCli(), this.bank);
 		this.endpoint = new BankEndpoint(audit);
 		new AuditMeters(audit).bindTo(this.registry);
-	}
-
-	@AfterEach
-	void tearDown() throws Exception {
-		this.clients.close();
-		this.server.close();
 	}
 
 	@Test
@@ -77,7 +63,7 @@ class BankEndpointTests {
 	@MethodSource("unusableContents")
 	void answers503WithAReasonAndRaisesAnAlertableGaugeForEveryContentOfANode(String node, String content,
 			String problem) throws Exception {
-		this.zkCli.setData().forPath(node, content.getBytes(StandardCharsets.ISO_8859_1));
+		this.zk.zkCli().setData().forPath(node, content.getBytes(StandardCharsets.ISO_8859_1));
 
 		WebEndpointResponse<Object> response = this.endpoint.audit();
 
@@ -91,8 +77,10 @@ class BankEndpointTests {
 		String entry = "/bank_deposit_audit/Alice";
 		String root = "/bank_deposit_audit";
 		return Stream.of(
-				arguments(entry, "{\"deposited\":\"1E999999999\",\"withdrawn\":\"0\",\"operations\":1,\"commits\":1,"
-						+ "\"instances\":{},\"evictedThrough\":0}", "corrupt_audit"),
+				arguments(entry,
+						"{\"deposited\":\"1E999999999\",\"withdrawn\":\"0\",\"operations\":1,\"commits\":1,"
+								+ "\"instances\":{},\"evictedThrough\":0}",
+						"corrupt_audit"),
 				arguments(entry, "{\"deposited\":1E999999999}", "corrupt_audit"),
 				arguments(entry, "{\"deposited\":\"10\",\"withdrawn\":\"0\",\"operations\":1E999999999,\"commits\":1}",
 						"corrupt_audit"),
@@ -106,14 +94,13 @@ class BankEndpointTests {
 
 	@Test
 	void aReplacedDepositIsNotConservedWithItsReason() throws Exception {
-		this.zkCli.delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
-		this.zkCli.create().forPath("/bank_deposit", "1010.00".getBytes(StandardCharsets.UTF_8));
+		this.zk.zkCli().delete().deletingChildrenIfNeeded().forPath("/bank_deposit");
+		this.zk.zkCli().create().forPath("/bank_deposit", "1010.00".getBytes(StandardCharsets.UTF_8));
 
 		WebEndpointResponse<Object> response = this.endpoint.audit();
 
 		assertThat(response.getStatus()).isEqualTo(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
-		assertThat(body(response)).containsEntry("problem", "DEPOSIT_REPLACED")
-			.containsEntry("conserved", false);
+		assertThat(body(response)).containsEntry("problem", "DEPOSIT_REPLACED").containsEntry("conserved", false);
 		assertThat(gauge("bank.audit.conserved")).isZero();
 		assertThat(this.registry.get("bank.audit.problem").tag("problem", "deposit_replaced").gauge().value())
 			.isEqualTo(1);

@@ -36,17 +36,17 @@ import org.zkbank.account.OperationType;
 import org.zkbank.account.Outcome;
 
 /**
- * Checks a history of commits the way Jepsen checks a bank, against ZooKeeper's own transaction
- * log instead of anything the application says of itself. It reads every server's log
- * ({@link FileTxnLog}), merged by transaction id, and finds that:
+ * Checks a history of commits the way Jepsen checks a bank, against ZooKeeper's own
+ * transaction log instead of anything the application says of itself. It reads every
+ * server's log ({@link FileTxnLog}), merged by transaction id, and finds that:
  * <ul>
- * <li>every change of the balance node is a {@code multi} that also writes exactly one audit
- * entry, one more commit of that name;</li>
- * <li>the balance after each write is the one before it plus that write's deposits minus its
- * withdrawals, exactly, and never negative;</li>
+ * <li>every change of the balance node is a {@code multi} that also writes exactly one
+ * audit entry, one more commit of that name;</li>
+ * <li>the balance after each write is the one before it plus that write's deposits minus
+ * its withdrawals, exactly, and never negative;</li>
  * <li>each (instance, sequence) is applied at most once;</li>
- * <li>every operation the clients recorded as committed is in exactly one applied write, with its
- * amount; every failed one is in none; every unknown one in at most one;</li>
+ * <li>every operation the clients recorded as committed is in exactly one applied write,
+ * with its amount; every failed one is in none; every unknown one in at most one;</li>
  * <li>the final balance is the audit's.</li>
  * </ul>
  */
@@ -66,7 +66,10 @@ public final class TransactionLogOracle {
 	/** Changes of the balance since the audit started. */
 	private int writes;
 
-	/** @param dataDirectories each server's data directory, whose {@code version-2} holds its log */
+	/**
+	 * @param dataDirectories each server's data directory, whose {@code version-2} holds
+	 * its log
+	 */
 	public TransactionLogOracle(DepositSettings bank, Collection<File> dataDirectories) {
 		this.depositPath = bank.deposit().path();
 		this.auditPath = bank.deposit().auditPath();
@@ -91,8 +94,8 @@ public final class TransactionLogOracle {
 	 * Checks the history against the log.
 	 * @param history every result the clients recorded
 	 * @param audit the audit at the end, with the clients stopped
-	 * @param unreportedAllowed commits that may be in the log with no recorded result (instances
-	 * killed mid-commit)
+	 * @param unreportedAllowed commits that may be in the log with no recorded result
+	 * (instances killed mid-commit)
 	 * @throws AssertionError naming the first violation
 	 */
 	public Verdict check(Collection<CommitResult> history, AuditReport audit, int unreportedAllowed) {
@@ -123,7 +126,8 @@ public final class TransactionLogOracle {
 				committedOperations += committed.size();
 			}
 			else if (failed) {
-				require(write == null, "failed %s was applied at zxid 0x%x", commit.id(), (write != null) ? write.zxid() : 0);
+				require(write == null, "failed %s was applied at zxid 0x%x", commit.id(),
+						(write != null) ? write.zxid() : 0);
 			}
 			else if (unknown) {
 				unknowns++;
@@ -154,12 +158,15 @@ public final class TransactionLogOracle {
 		for (Map.Entry<Long, List<Change>> transaction : transactions().entrySet()) {
 			long zxid = transaction.getKey();
 			List<Change> changes = transaction.getValue();
-			List<Change> onBalance = changes.stream().filter((change) -> change.path().equals(this.depositPath)).toList();
+			List<Change> onBalance = changes.stream()
+				.filter((change) -> change.path().equals(this.depositPath))
+				.toList();
 			List<Change> onEntries = changes.stream().filter((change) -> isEntry(change.path())).toList();
 			boolean startsAudit = changes.stream()
 				.anyMatch((change) -> change.path().equals(this.auditPath) && change.kind() == OpCode.create);
 			if (!audited) {
-				// before the audit, anyone may create or set the balance (zkCli.sh create)
+				// before the audit, anyone may create or set the balance (zkCli.sh
+				// create)
 				Change last = onBalance.isEmpty() ? null : onBalance.get(onBalance.size() - 1);
 				if (last != null && last.data() != null) {
 					this.balance = new BigDecimal(text(last.data()));
@@ -176,7 +183,8 @@ public final class TransactionLogOracle {
 			require(transaction.getValue().size() > 1 && written.data() != null,
 					"zxid 0x%x changes %s outside a commit: %s", zxid, this.depositPath, changes);
 			List<String> entryPaths = onEntries.stream().map(Change::path).distinct().toList();
-			require(entryPaths.size() == 1, "zxid 0x%x changes the balance with %d audit entries", zxid, entryPaths.size());
+			require(entryPaths.size() == 1, "zxid 0x%x changes the balance with %d audit entries", zxid,
+					entryPaths.size());
 			String entryPath = entryPaths.get(0);
 			Change entryWrite = onEntries.get(onEntries.size() - 1);
 			require(entryWrite.data() != null, "zxid 0x%x deletes the audit entry %s", zxid, entryPath);
@@ -188,11 +196,12 @@ public final class TransactionLogOracle {
 					"zxid 0x%x is not exactly one more commit of %s", zxid, entryPath);
 			BigDecimal deposits = amount(after, "deposited").subtract(amount(before, "deposited"));
 			BigDecimal withdrawals = amount(after, "withdrawn").subtract(amount(before, "withdrawn"));
-			long operations = after.get("operations").asLong() - ((before != null) ? before.get("operations").asLong() : 0);
+			long operations = after.get("operations").asLong()
+					- ((before != null) ? before.get("operations").asLong() : 0);
 			BigDecimal next = new BigDecimal(text(written.data()));
 			require(this.balance != null && next.compareTo(this.balance.add(deposits).subtract(withdrawals)) == 0,
-					"zxid 0x%x sets the balance from %s to %s, but its audit entry moved +%s -%s", zxid, this.balance, next,
-					deposits, withdrawals);
+					"zxid 0x%x sets the balance from %s to %s, but its audit entry moved +%s -%s", zxid, this.balance,
+					next, deposits, withdrawals);
 			require(next.signum() >= 0, "zxid 0x%x leaves the balance negative: %s", zxid, next);
 			this.balance = next;
 			CommitId id = committer(after, commits, entryPath, zxid);
@@ -203,7 +212,10 @@ public final class TransactionLogOracle {
 		return applied;
 	}
 
-	/** Whether the path is an audit entry (a child of the audit root, not an entry's marker). */
+	/**
+	 * Whether the path is an audit entry (a child of the audit root, not an entry's
+	 * marker).
+	 */
 	private boolean isEntry(String path) {
 		return path.startsWith(this.auditPath + "/") && path.indexOf('/', this.auditPath.length() + 1) < 0;
 	}
@@ -229,7 +241,10 @@ public final class TransactionLogOracle {
 			.reduce(BigDecimal.ZERO, BigDecimal::add);
 	}
 
-	/** Every applied transaction of every server, merged by id; failed multis are left out. */
+	/**
+	 * Every applied transaction of every server, merged by id; failed multis are left
+	 * out.
+	 */
 	private TreeMap<Long, List<Change>> transactions() {
 		TreeMap<Long, List<Change>> merged = new TreeMap<>();
 		for (File directory : this.dataDirectories) {
@@ -254,7 +269,10 @@ public final class TransactionLogOracle {
 		return merged;
 	}
 
-	/** The node changes of one transaction, or {@code null} for a failed multi or a session event. */
+	/**
+	 * The node changes of one transaction, or {@code null} for a failed multi or a
+	 * session event.
+	 */
 	private static List<Change> changes(int type, Record txn) throws IOException {
 		if (type == OpCode.multi) {
 			List<Change> changes = new ArrayList<>();

@@ -12,18 +12,22 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A TCP proxy between ZooKeeper clients and one server that reads the protocol's frames, so a
- * test can lose a commit (a {@code multi} request) before the server sees it, or lose the
- * server's reply after it applied the commit, stall all traffic like a partition, cut every
- * connection like a crash, and count the requests a client sends.
+ * A TCP proxy between ZooKeeper clients and one server that reads the protocol's frames,
+ * so a test can lose a commit (a {@code multi} request) before the server sees it, or
+ * lose the server's reply after it applied the commit, stall all traffic like a
+ * partition, cut every connection like a crash, and count the requests a client sends.
  */
 public final class ZooKeeperProxy implements AutoCloseable {
 
@@ -45,7 +49,8 @@ public final class ZooKeeperProxy implements AutoCloseable {
 
 	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
-	private static final int MULTI = 14; // ZooKeeper's opcode of a multi request (a commit)
+	// ZooKeeper's opcode of a multi request (a commit)
+	private static final int MULTI = 14;
 
 	private final AtomicInteger requests = new AtomicInteger();
 
@@ -69,29 +74,64 @@ public final class ZooKeeperProxy implements AutoCloseable {
 		return "127.0.0.1:" + this.listener.getLocalPort();
 	}
 
-	/** The next commit is not forwarded and the connection is cut: the server never sees it. */
+	/**
+	 * The next commit is not forwarded and the connection is cut: the server never sees
+	 * it.
+	 */
 	public void loseNextCommit(boolean thenRefuse) {
 		arm(Fault.DROP_NEXT_REQUEST, thenRefuse);
 	}
 
-	/** The reply to the next commit is not forwarded and the connection is cut: the commit was applied. */
+	/**
+	 * The reply to the next commit is not forwarded and the connection is cut: the commit
+	 * was applied.
+	 */
 	public void loseNextCommitReply(boolean thenRefuse) {
 		arm(Fault.DROP_NEXT_REPLY, thenRefuse);
+	}
+
+	/**
+	 * Starts a commit in the background whose reply is lost after the server applied it,
+	 * the proxy then refusing connections until {@link #heal}; returns once the reply was
+	 * lost, the commit's result still to come.
+	 */
+	public <T> CompletableFuture<T> loseReplyOf(Supplier<T> commit) throws InterruptedException {
+		loseNextCommitReply(true);
+		return untilLost(commit);
+	}
+
+	/**
+	 * Starts a commit in the background whose request is lost before the server saw it,
+	 * the proxy then refusing connections until {@link #heal}; returns once it was lost,
+	 * the commit's result still to come.
+	 */
+	public <T> CompletableFuture<T> loseRequestOf(Supplier<T> commit) throws InterruptedException {
+		loseNextCommit(true);
+		return untilLost(commit);
+	}
+
+	private <T> CompletableFuture<T> untilLost(Supplier<T> commit) throws InterruptedException {
+		CompletableFuture<T> result = CompletableFuture.supplyAsync(commit);
+		assertThat(awaitFault(Duration.ofSeconds(10))).as("the commit or its reply lost within 10 s").isTrue();
+		return result;
 	}
 
 	public boolean awaitFault(Duration timeout) throws InterruptedException {
 		return this.faulted.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	/** A partition: nothing is forwarded either way, and connections stay open, until {@link #heal}. */
+	/**
+	 * A partition: nothing is forwarded either way, and connections stay open, until
+	 * {@link #heal}.
+	 */
 	public void stall() {
 		this.stalled = true;
 	}
 
 	/**
-	 * A crash of the client's process, as the server sees it: every connection is closed at once,
-	 * without the session being closed, and new ones are refused until {@link #heal}. The session,
-	 * and its ephemeral nodes, live on until it expires.
+	 * A crash of the client's process, as the server sees it: every connection is closed
+	 * at once, without the session being closed, and new ones are refused until
+	 * {@link #heal}. The session, and its ephemeral nodes, live on until it expires.
 	 */
 	public void cut() {
 		this.refusing = true;
@@ -104,7 +144,9 @@ public final class ZooKeeperProxy implements AutoCloseable {
 		this.stalled = false;
 	}
 
-	/** Requests (not pings or session set-up) that clients sent through this proxy so far. */
+	/**
+	 * Requests (not pings or session set-up) that clients sent through this proxy so far.
+	 */
 	public int requests() {
 		return this.requests.get();
 	}
@@ -131,11 +173,13 @@ public final class ZooKeeperProxy implements AutoCloseable {
 					continue;
 				}
 				Socket upstream = new Socket(this.server.getAddress(), this.server.getPort());
-				client.setTcpNoDelay(true); // no Nagle delay on small frames: the proxy adds no latency
+				// no Nagle delay on small frames: the proxy adds no latency
+				client.setTcpNoDelay(true);
 				upstream.setTcpNoDelay(true);
 				this.sockets.add(client);
 				this.sockets.add(upstream);
-				Set<Integer> commitXids = ConcurrentHashMap.newKeySet(); // xids are per connection
+				// xids are per connection
+				Set<Integer> commitXids = ConcurrentHashMap.newKeySet();
 				this.threads.execute(() -> pump(client, upstream, true, commitXids));
 				this.threads.execute(() -> pump(upstream, client, false, commitXids));
 			}
@@ -145,7 +189,10 @@ public final class ZooKeeperProxy implements AutoCloseable {
 		}
 	}
 
-	/** Copies frames (a 4-byte length, then the body) one way; the first is the session handshake. */
+	/**
+	 * Copies frames (a 4-byte length, then the body) one way; the first is the session
+	 * handshake.
+	 */
 	private void pump(Socket from, Socket to, boolean requests, Set<Integer> commitXids) {
 		try (DataInputStream in = new DataInputStream(new BufferedInputStream(from.getInputStream()));
 				DataOutputStream out = new DataOutputStream(new BufferedOutputStream(to.getOutputStream()))) {
@@ -156,12 +203,12 @@ public final class ZooKeeperProxy implements AutoCloseable {
 				while (this.stalled) {
 					Thread.sleep(10);
 				}
-				// Requests start with the xid and the opcode, replies with the xid; pings and other
-				// internal frames have negative xids.
+				// Requests start with the xid and the opcode, replies with the xid; pings
+				// and other internal frames have negative xids.
 				ByteBuffer header = ByteBuffer.wrap(frame);
 				int xid = (!handshake && frame.length >= 4) ? header.getInt(0) : -1;
-				boolean commit = xid > 0 && (requests ? frame.length >= 8 && header.getInt(4) == MULTI
-						: commitXids.remove(xid));
+				boolean commit = xid > 0
+						&& (requests ? frame.length >= 8 && header.getInt(4) == MULTI : commitXids.remove(xid));
 				handshake = false;
 				if (requests && xid > 0) {
 					this.requests.incrementAndGet();

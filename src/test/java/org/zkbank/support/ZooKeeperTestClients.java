@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,10 +19,13 @@ import org.zkbank.account.DepositSettings;
 import org.zkbank.account.RetryProperties;
 import org.zkbank.zookeeper.ZooKeeperProperties;
 
-/** Clients and settings for tests against a real in-process ZooKeeper server; closes what it made. */
+/**
+ * Clients and settings for tests against a real in-process ZooKeeper server; closes what
+ * it made.
+ */
 public final class ZooKeeperTestClients implements AutoCloseable {
 
-	private final List<CuratorFramework> clients = new ArrayList<>();
+	private final List<CuratorFramework> clients = Collections.synchronizedList(new ArrayList<>());
 
 	private final int sessionTimeoutMs;
 
@@ -43,11 +47,14 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 	/** A started and connected client authenticated with ZooKeeper digest credentials. */
 	public CuratorFramework connectAs(String connectString, String username, String password)
 			throws InterruptedException {
-		return connected(start(builder(connectString)
-			.authorization("digest", (username + ":" + password).getBytes(StandardCharsets.UTF_8))));
+		return connected(start(builder(connectString).authorization("digest",
+				(username + ":" + password).getBytes(StandardCharsets.UTF_8))));
 	}
 
-	/** A started client with its own session, connecting in the background, maybe to a server not up yet. */
+	/**
+	 * A started client with its own session, connecting in the background, maybe to a
+	 * server not up yet.
+	 */
 	public CuratorFramework connectLater(String connectString) {
 		return start(builder(connectString));
 	}
@@ -61,13 +68,15 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 
 	private static CuratorFramework connected(CuratorFramework client) throws InterruptedException {
 		if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
-			throw new IllegalStateException("no connection to " + client.getZookeeperClient().getCurrentConnectionString());
+			throw new IllegalStateException(
+					"no connection to " + client.getZookeeperClient().getCurrentConnectionString());
 		}
 		return client;
 	}
 
 	private CuratorFrameworkFactory.Builder builder(String connectString) {
-		// as the application's sessions (ZooKeeperConfiguration): large replies are read, not dropped
+		// as the application's sessions (ZooKeeperConfiguration): large replies are read,
+		// not dropped
 		ZKClientConfig config = new ZKClientConfig();
 		config.setProperty(ZKConfig.JUTE_MAXBUFFER, Integer.toString(8 * 1024 * 1024));
 		return CuratorFrameworkFactory.builder()
@@ -76,7 +85,8 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 			.sessionTimeoutMs(this.sessionTimeoutMs)
 			.connectionTimeoutMs(Math.min(5_000, this.sessionTimeoutMs))
 			.retryPolicy(new RetryOneTime(10))
-			.ensembleTracker(false); // as the application's clients: keep to the given address (a proxy)
+			// as the application's clients: keep to the given address (a proxy)
+			.ensembleTracker(false);
 	}
 
 	/** Settings with short backoffs, on a deposit path of the test's own. */
@@ -90,9 +100,15 @@ public final class ZooKeeperTestClients implements AutoCloseable {
 				new RetryProperties(Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofSeconds(30)), auth);
 	}
 
+	/** Closes every client made so far; the next ones are closed by the next call. */
 	@Override
 	public void close() {
-		this.clients.forEach(CuratorFramework::close);
+		List<CuratorFramework> made;
+		synchronized (this.clients) {
+			made = new ArrayList<>(this.clients);
+			this.clients.clear();
+		}
+		made.forEach(CuratorFramework::close);
 	}
 
 }

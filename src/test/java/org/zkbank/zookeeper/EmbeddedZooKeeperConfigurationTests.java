@@ -18,7 +18,10 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The embedded ZooKeeper server runs only with {@code bank.embedded-zookeeper.enabled=true}. */
+/**
+ * The embedded ZooKeeper server runs only with
+ * {@code bank.embedded-zookeeper.enabled=true}.
+ */
 class EmbeddedZooKeeperConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -43,7 +46,8 @@ class EmbeddedZooKeeperConfigurationTests {
 
 	@Test
 	void offThereIsNoServer() throws IOException {
-		this.runner.withPropertyValues("bank.embedded-zookeeper.enabled=false", "bank.embedded-zookeeper.port=" + freePort())
+		this.runner
+			.withPropertyValues("bank.embedded-zookeeper.enabled=false", "bank.embedded-zookeeper.port=" + freePort())
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(EmbeddedZooKeeper.class)
 				.doesNotHaveBean(EnsembleProvider.class));

@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code zookeeper} health indicator is ours in place of Spring Cloud Zookeeper's, and off,
- * as Spring Cloud's, with {@code management.health.zookeeper.enabled=false}.
+ * The {@code zookeeper} health indicator is ours in place of Spring Cloud Zookeeper's,
+ * and off, as Spring Cloud's, with {@code management.health.zookeeper.enabled=false}.
  */
 class ZooKeeperHealthConfigurationTests {
 

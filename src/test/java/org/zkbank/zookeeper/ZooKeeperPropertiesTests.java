@@ -16,17 +16,21 @@ import org.zkbank.support.StartupFailure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** An invalid ZooKeeper setting stops startup, and the report names the property and the reason. */
+/**
+ * An invalid ZooKeeper setting stops startup, and the report names the property and the
+ * reason.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class ZooKeeperPropertiesTests {
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', textBlock = """
-			--bank.embedded-zookeeper.port=0        | bank.embedded-zookeeper.port             | must be greater than or equal to 1
-			--bank.zookeeper.auth.username=bank     | bank.zookeeper.auth.usernameWithPassword | bank.zookeeper.auth.username and bank.zookeeper.auth.password go together
-			--bank.zookeeper.auth.username=a:b      | bank.zookeeper.auth.username             | must not contain
-			--bank.zookeeper.request-timeout=10ms   | bank.zookeeper.requestTimeout            | must be longer than or equal to 100 millis
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					--bank.embedded-zookeeper.port=0        | bank.embedded-zookeeper.port             | must be greater than or equal to 1
+					--bank.zookeeper.auth.username=bank     | bank.zookeeper.auth.usernameWithPassword | bank.zookeeper.auth.username and bank.zookeeper.auth.password go together
+					--bank.zookeeper.auth.username=a:b      | bank.zookeeper.auth.username             | must not contain
+					--bank.zookeeper.request-timeout=10ms   | bank.zookeeper.requestTimeout            | must be longer than or equal to 100 millis
+					""")
 	void invalidSettingFailsFastNamingTheProperty(String argument, String property, String reason,
 			CapturedOutput output) {
 		StartupFailure.assertStartupFails(PropertiesOnly.class, argument, property, reason, output);

@@ -18,8 +18,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every session, the application's and each one {@link ZooKeeperSessions} opens, has the request
- * timeout and the credentials of {@code bank.zookeeper.*}; on the embedded server.
+ * Every session, the application's and each one {@link ZooKeeperSessions} opens, has the
+ * request timeout and the credentials of {@code bank.zookeeper.*}; on the embedded
+ * server.
  */
 class ZooKeeperSessionsTests {
 
@@ -44,10 +45,13 @@ class ZooKeeperSessionsTests {
 				assertThat(own.getZookeeperClient().getZooKeeper().getSessionId())
 					.isNotEqualTo(shared.getZookeeperClient().getZooKeeper().getSessionId());
 				for (CuratorFramework session : new CuratorFramework[] { shared, own }) {
-					assertThat(session.getZookeeperClient().getZooKeeper().getClientConfig()
+					assertThat(session.getZookeeperClient()
+						.getZooKeeper()
+						.getClientConfig()
 						.getProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT)).isEqualTo("7000");
 				}
-				// a node only its creator may change: the other session may, so it is the same user
+				// a node only its creator may change: the other session may, so it is the
+				// same user
 				shared.create().withACL(ZooDefs.Ids.CREATOR_ALL_ACL).forPath("/secured");
 				own.setData().forPath("/secured", new byte[] { 1 });
 

@@ -1,4 +1,4 @@
-package org.zkbank.customer;
+package org.zkbank.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,9 +26,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.zkbank.BankApplication;
 
 /**
- * For the benchmark: one instance of the application whose live page watches a deposit (its own
- * customer never operates), with a number of pages open on its event stream, and the ZooKeeper
- * requests its session sends, as the server counts them (four-letter word {@code cons}).
+ * For the benchmark: one instance of the application whose live page watches a deposit
+ * (its own customer never operates), with a number of pages open on its event stream, and
+ * the ZooKeeper requests its session sends, as the server counts them (four-letter word
+ * {@code cons}).
  */
 final class LivePageLoad implements AutoCloseable {
 
@@ -50,10 +51,10 @@ final class LivePageLoad implements AutoCloseable {
 
 	LivePageLoad(String connectString, String depositPath, int pages) throws Exception {
 		this.app = new SpringApplicationBuilder(BankApplication.class).run("--spring.profiles.active=alice",
-				"--bank.customers.names=Viewer", "--bank.customers.pace.interval-min=1h", "--bank.customers.pace.interval-max=1h",
-				"--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
-				"--logging.level.root=WARN", "--spring.cloud.zookeeper.connect-string=" + connectString,
-				"--bank.deposit.path=" + depositPath);
+				"--bank.customers.names=Viewer", "--bank.customers.pace.interval-min=1h",
+				"--bank.customers.pace.interval-max=1h", "--server.port=0", "--server.address=127.0.0.1",
+				"--spring.main.banner-mode=off", "--logging.level.root=WARN",
+				"--spring.cloud.zookeeper.connect-string=" + connectString, "--bank.deposit.path=" + depositPath);
 		String[] server = connectString.split(":");
 		this.host = server[0];
 		this.port = Integer.parseInt(server[1]);
@@ -77,7 +78,8 @@ final class LivePageLoad implements AutoCloseable {
 			OutputStream out = socket.getOutputStream();
 			out.write("cons".getBytes(StandardCharsets.US_ASCII));
 			out.flush();
-			BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+			BufferedReader in = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
 			String line;
 			while ((line = in.readLine()) != null) {
 				Matcher matcher = CONNECTION.matcher(line);
@@ -86,7 +88,8 @@ final class LivePageLoad implements AutoCloseable {
 				}
 			}
 		}
-		throw new IllegalStateException("the server lists no connection of session 0x" + Long.toHexString(this.session));
+		throw new IllegalStateException(
+				"the server lists no connection of session 0x" + Long.toHexString(this.session));
 	}
 
 	/** Updates the open pages received so far, all pages together. */
