@@ -6,6 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Runs an action of one customer instance once it has been idle for a while: after a
  * commit that armed it, when no commit started for the idle time. The action runs on a
@@ -15,6 +18,8 @@ import java.util.function.LongSupplier;
  * time, not once per commit.
  */
 final class IdleTimer {
+
+	private static final Logger log = LoggerFactory.getLogger(IdleTimer.class);
 
 	private static final ScheduledExecutorService timer = timer();
 
@@ -95,6 +100,10 @@ final class IdleTimer {
 		boolean again = false;
 		try {
 			again = this.action.getAsBoolean();
+		}
+		catch (RuntimeException ex) {
+			// a defect: the scheduler would keep it silently in a future nobody reads
+			log.error("The idle hand-over of a turn failed", ex);
 		}
 		finally {
 			synchronized (this.lock) {
