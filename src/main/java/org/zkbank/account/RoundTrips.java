@@ -1,7 +1,6 @@
 package org.zkbank.account;
 
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A moving average of one customer instance's round trips to ZooKeeper: the unit in which
@@ -24,15 +23,6 @@ final class RoundTrips {
 	/** About the given number of round trips. */
 	long nanos(int count) {
 		return this.nanos * count;
-	}
-
-	/**
-	 * About the given number of round trips, drawn at random so that waiting customers
-	 * fall out of step.
-	 */
-	Duration jittered(int count) {
-		long mean = nanos(count);
-		return Duration.ofNanos(mean / 2 + ThreadLocalRandom.current().nextLong(mean + 1));
 	}
 
 }
