@@ -27,13 +27,17 @@ public final class StopSignal {
 
 	/**
 	 * Runs the given action when stop is signalled (at once if it was), to end a wait
-	 * that is not a {@link #pause}.
+	 * that is not a {@link #pause}, until it is removed.
 	 */
 	void onStop(Runnable action) {
 		this.listeners.add(action);
 		if (isStopped()) {
 			action.run();
 		}
+	}
+
+	void removeOnStop(Runnable action) {
+		this.listeners.remove(action);
 	}
 
 	/**

@@ -106,11 +106,13 @@ final class TurnQueue {
 
 	private final Watcher lineWatcher = (event) -> this.lineStale = true;
 
+	/** Ends a wait on stop; registered only while waiting, so a stop keeps no queue. */
+	private final Runnable wakeOnStop = this::signal;
+
 	TurnQueue(DepositNodes nodes, String instance, StopSignal stop) {
 		this.nodes = nodes;
 		this.instance = instance;
 		this.stop = stop;
-		stop.onStop(this::signal);
 	}
 
 	/**
@@ -243,6 +245,16 @@ final class TurnQueue {
 	 * @param deadline the {@link System#nanoTime} at which to stop waiting
 	 */
 	Turn awaitTurn(Duration lease, long deadline) {
+		this.stop.onStop(this.wakeOnStop);
+		try {
+			return waitForTurn(lease, deadline);
+		}
+		finally {
+			this.stop.removeOnStop(this.wakeOnStop);
+		}
+	}
+
+	private Turn waitForTurn(Duration lease, long deadline) {
 		long firstSince = 0;
 		boolean first = false;
 		TurnPlace watchedFirst = null;

@@ -1,5 +1,6 @@
 package org.zkbank.account;
 
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Adversarial review of the line for turns: every wait for a turn ends, promptly on a
@@ -86,6 +88,24 @@ class AdversarialReviewTurnsTests {
 		System.out.println("ADV stop: " + turn + " after " + elapsedMillis(stopped) + " ms");
 		assertThat(turn).isEqualTo(TurnQueue.Turn.ENDED);
 		assertThat(elapsedMillis(stopped)).isLessThan(1000);
+	}
+
+	@Test
+	void aStopSignalKeepsNoQueueAliveOnceItsWaitEnded() throws Exception {
+		foreignFront(false);
+		StopSignal stop = new StopSignal();
+		TurnQueue me = queue("me", stop);
+		me.join();
+		me.awaitTurn(Duration.ofSeconds(60), System.nanoTime() + Duration.ofMillis(100).toNanos());
+		me.leave();
+		// its watch on the place ahead fires: the client keeps no watcher of it either
+		this.zkCli.delete().forPath(this.line + "/foreign-0000000000");
+		WeakReference<TurnQueue> dropped = new WeakReference<>(me);
+		me = null;
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			System.gc();
+			return dropped.get() == null;
+		});
 	}
 
 	@Test
