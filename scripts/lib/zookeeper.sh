@@ -106,6 +106,21 @@ start_zookeeper() {
   echo "$!" >"$dir/zookeeper.pid"
 }
 
+# Plans a three-server ensemble on free loopback ports, for start_zookeeper: sets
+# ensemble_client_port[1..3], ensemble_config (the --config options every server takes: its
+# server.N lines and the quorum timings) and ensemble_connect (the clients' connect string).
+declare -A ensemble_client_port
+plan_ensemble() {
+  local id
+  ensemble_config=(--config initLimit=10 --config syncLimit=5)
+  ensemble_connect=""
+  for id in 1 2 3; do
+    ensemble_client_port[$id]=$(free_port)
+    ensemble_config+=(--config "server.$id=127.0.0.1:$(free_port):$(free_port);127.0.0.1:${ensemble_client_port[$id]}")
+    ensemble_connect+="${ensemble_connect:+,}127.0.0.1:${ensemble_client_port[$id]}"
+  done
+}
+
 # Succeeds when the server on 127.0.0.1:PORT serves clients, by docker-compose.yml's own ZooKeeper
 # healthcheck (srvr names the server's mode; ruok would answer imok already while an ensemble
 # member looks for a quorum). The command is read from the compose file once.

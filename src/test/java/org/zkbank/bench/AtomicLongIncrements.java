@@ -43,7 +43,7 @@ record AtomicLongIncrements(Duration duration, boolean promoted) implements Work
 			counters.get(0).initialize(0L);
 			AtomicLong conflicts = new AtomicLong();
 			AtomicLong giveUps = new AtomicLong();
-			RunRecorder recorder = new RunRecorder(this.duration, clients);
+			RunRecorder recorder = new RunRecorder(this.duration, clients, connectString);
 			recorder.runThreads((client) -> {
 				long started = System.nanoTime();
 				AtomicValue<Long> result = counters.get(client).increment();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -64,8 +65,9 @@ record BankCommits(Duration duration, int devices) implements Workload {
 			}
 			customers.get(0).operate(); // starts the audit outside the measured time
 			double conflictsBefore = conflicts(registry);
+			long writesBefore = writes(registry);
 			AtomicLong giveUps = new AtomicLong();
-			RunRecorder recorder = new RunRecorder(this.duration, clients);
+			RunRecorder recorder = new RunRecorder(this.duration, clients, connectString);
 			recorder.runThreads(this.devices, (client) -> {
 				long started = System.nanoTime();
 				OperationResult result = customers.get(client).operate();
@@ -78,8 +80,14 @@ record BankCommits(Duration duration, int devices) implements Workload {
 			});
 			boolean conserved = new DepositAudit(sessions.connect(connectString), bank).report().conserved();
 			// a conflict refuses a whole group commit: count it once, as the meter does
-			return recorder.stop((long) (conflicts(registry) - conflictsBefore), giveUps.get(), conserved);
+			return recorder.stop((long) (conflicts(registry) - conflictsBefore), giveUps.get(), conserved,
+					writes(registry) - writesBefore);
 		}
+	}
+
+	/** Commits that wrote: one per group of operations. */
+	private static long writes(MeterRegistry registry) {
+		return registry.find("bank.commit.batch.size").summaries().stream().mapToLong(DistributionSummary::count).sum();
 	}
 
 	private static double conflicts(MeterRegistry registry) {

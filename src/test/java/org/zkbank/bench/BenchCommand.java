@@ -16,12 +16,13 @@ import org.zkbank.bench.LivePageBenchmark.IdleRequests;
  * and, with {@code --write FILE}, replaces its section of that file
  * ({@link GeneratedSection}).
  * <p>
- * Arguments: {@code [--quick] [--live] [--connect HOST:PORT NAME] [--write FILE]}. By
+ * Arguments:
+ * {@code [--quick] [--live] [--connect CONNECT-STRING NAME]... [--write FILE]}. By
  * default the contention table ({@link ContentionBenchmark}) of an in-process server and,
- * with {@code --connect}, of that external server as well; it exits with 1 when a
- * workload that promises conservation broke it. With {@code --live}, the cost of the live
- * page ({@link LivePageBenchmark}) on an in-process server instead. {@code --quick}: one
- * run of 1 s per row and fewer client counts, a smoke run.
+ * with each {@code --connect}, of that external server or ensemble as well; it exits with
+ * 1 when a workload that promises conservation broke it. With {@code --live}, the cost of
+ * the live page ({@link LivePageBenchmark}) on an in-process server instead.
+ * {@code --quick}: one run of 1 s per row and fewer client counts, a smoke run.
  */
 public final class BenchCommand {
 
@@ -60,9 +61,10 @@ public final class BenchCommand {
 		try (TestingServer server = inProcessServer()) {
 			rows.addAll(benchmark.measure("in-process", server.getConnectString(), clientCounts));
 		}
-		int connect = arguments.indexOf("--connect");
-		if (connect >= 0) {
-			rows.addAll(benchmark.measure(arguments.get(connect + 2), arguments.get(connect + 1), clientCounts));
+		for (int i = 0; i < arguments.size(); i++) {
+			if (arguments.get(i).equals("--connect")) {
+				rows.addAll(benchmark.measure(arguments.get(i + 2), arguments.get(i + 1), clientCounts));
+			}
 		}
 		String section = ContentionReport.section(rows, quick);
 		System.out.println(section);

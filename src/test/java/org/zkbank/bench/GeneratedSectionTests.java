@@ -135,7 +135,8 @@ class GeneratedSectionTests {
 	}
 
 	private static Run run(double opsPerSecond) {
-		return new Run(opsPerSecond, (long) opsPerSecond, 0, 0, 500_000, 1_000_000, 2_000_000, 1, true);
+		return new Run(opsPerSecond, (long) opsPerSecond, 0, 0, 500_000, 1_000_000, 2_000_000, 1, true,
+				(long) opsPerSecond, (long) opsPerSecond);
 	}
 
 }

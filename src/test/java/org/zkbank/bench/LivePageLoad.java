@@ -4,8 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,19 +71,11 @@ final class LivePageLoad implements AutoCloseable {
 	}
 
 	/** Requests received by the server from the instance's session so far. */
-	long requests() throws IOException {
-		try (Socket socket = new Socket(this.host, this.port)) {
-			OutputStream out = socket.getOutputStream();
-			out.write("cons".getBytes(StandardCharsets.US_ASCII));
-			out.flush();
-			BufferedReader in = new BufferedReader(
-					new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-			String line;
-			while ((line = in.readLine()) != null) {
-				Matcher matcher = CONNECTION.matcher(line);
-				if (matcher.find() && Long.parseUnsignedLong(matcher.group(2), 16) == this.session) {
-					return Long.parseLong(matcher.group(1));
-				}
+	long requests() {
+		for (String line : FourLetterWords.ask(this.host, this.port, "cons")) {
+			Matcher matcher = CONNECTION.matcher(line);
+			if (matcher.find() && Long.parseUnsignedLong(matcher.group(2), 16) == this.session) {
+				return Long.parseLong(matcher.group(1));
 			}
 		}
 		throw new IllegalStateException(

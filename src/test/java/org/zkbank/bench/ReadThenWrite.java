@@ -32,7 +32,7 @@ record ReadThenWrite(Duration duration) implements Workload {
 			}
 			String path = DepositPaths.create(zks.get(0), "0");
 			AtomicLong conflicts = new AtomicLong();
-			RunRecorder recorder = new RunRecorder(this.duration, clients);
+			RunRecorder recorder = new RunRecorder(this.duration, clients, connectString);
 			recorder.runThreads((client) -> {
 				ZooKeeper zk = zks.get(client);
 				long started = System.nanoTime();

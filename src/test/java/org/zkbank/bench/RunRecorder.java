@@ -6,10 +6,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
-/** Times a run and gathers each client's completed operations with their latencies. */
+/**
+ * Times a run and gathers each client's completed operations with their latencies, and
+ * the requests the servers received meanwhile ({@link FourLetterWords}).
+ */
 final class RunRecorder {
 
 	private final Duration duration;
+
+	private final String connectString;
 
 	private final long[] committed;
 
@@ -21,8 +26,13 @@ final class RunRecorder {
 
 	private long deadline;
 
-	RunRecorder(Duration duration, int clients) {
+	private long requestsAtStart;
+
+	private long requests = -1;
+
+	RunRecorder(Duration duration, int clients, String connectString) {
 		this.duration = duration;
+		this.connectString = connectString;
 		this.committed = new long[clients];
 		this.sizes = new int[clients];
 		for (int i = 0; i < clients; i++) {
@@ -31,8 +41,17 @@ final class RunRecorder {
 	}
 
 	void start() {
+		this.requestsAtStart = FourLetterWords.packetsReceived(this.connectString);
 		this.startedNanos = System.nanoTime();
 		this.deadline = this.startedNanos + this.duration.toNanos();
+	}
+
+	/**
+	 * Marks the end of the clients' requests: what the servers received after it, such as
+	 * a check of the result, is not the run's.
+	 */
+	void finish() {
+		this.requests = FourLetterWords.packetsReceived(this.connectString) - this.requestsAtStart;
 	}
 
 	boolean running() {
@@ -91,13 +110,28 @@ final class RunRecorder {
 		for (Thread thread : threads) {
 			thread.join();
 		}
+		finish();
 		if (!failures.isEmpty()) {
 			throw new IllegalStateException("a client failed", failures.get(0));
 		}
 	}
 
-	/** The run's figures: at least the run's duration counts as its time. */
-	synchronized Run stop(long conflicts, long giveUps, boolean conserved) {
+	/**
+	 * The run's figures, each completed operation one write: at least the run's duration
+	 * counts as its time.
+	 */
+	Run stop(long conflicts, long giveUps, boolean conserved) {
+		return stop(conflicts, giveUps, conserved, total());
+	}
+
+	/**
+	 * The run's figures, with the writes that completed its operations: at least the
+	 * run's duration counts as its time.
+	 */
+	synchronized Run stop(long conflicts, long giveUps, boolean conserved, long writes) {
+		if (this.requests < 0) {
+			throw new IllegalStateException("finish() was not called");
+		}
 		long elapsedNanos = Math.max(System.nanoTime() - this.startedNanos, this.duration.toNanos());
 		long total = total();
 		long[] all = new long[(int) total];
@@ -110,7 +144,7 @@ final class RunRecorder {
 		long max = (all.length == 0) ? 0 : all[all.length - 1];
 		return new Run(total / (elapsedNanos / 1e9), total, (total == 0) ? 0 : (double) conflicts / total, giveUps,
 				Statistics.percentile(all, 0.5), Statistics.percentile(all, 0.99), max,
-				Statistics.worstShare(this.committed), conserved);
+				Statistics.worstShare(this.committed), conserved, this.requests, writes);
 	}
 
 }

@@ -34,7 +34,7 @@ record SetDataCeiling(Duration duration, boolean pipelined) implements Workload 
 			ZooKeeper zk = sessions.connect(connectString).getZookeeperClient().getZooKeeper();
 			String path = DepositPaths.create(zk, "0");
 			byte[] data = "1000".getBytes(StandardCharsets.UTF_8);
-			RunRecorder recorder = new RunRecorder(this.duration, 1);
+			RunRecorder recorder = new RunRecorder(this.duration, 1, connectString);
 			recorder.start();
 			if (this.pipelined) {
 				writeAsynchronously(zk, path, data, recorder);
@@ -42,6 +42,7 @@ record SetDataCeiling(Duration duration, boolean pipelined) implements Workload 
 			else {
 				writeSynchronously(zk, path, data, recorder);
 			}
+			recorder.finish();
 			return recorder.stop(0, 0, true);
 		}
 	}
