@@ -2,8 +2,8 @@
 # Checks the live page of a running instance in a real browser: Debian's chromium, headless,
 # driven by npm's puppeteer-core (scripts/browser/check-live.js).
 #   - the page loads with no console errors, failed requests or HTTP errors;
-#   - within 20 s its chart has points, its feed shows commits by every customer given, and the
-#     audit badge reads CONSERVED;
+#   - within 20 s its chart has points, its feed shows commits by every customer given, its
+#     contention table a committed count, and the audit badge reads CONSERVED;
 #   - with a foreign write command: after it runs, the badge turns NOT CONSERVED within 10 s;
 #   - screenshots are saved in SCREENSHOT_DIR; their paths are printed.
 # Installs what is missing: the Debian package chromium (apt), and puppeteer-core 25.16.0 into

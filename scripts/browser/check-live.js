@@ -43,22 +43,26 @@ const say = (text) => console.log('browser: ' + text);
     check('loading the page');
     say('page loaded with no console errors');
 
-    // Within 20 s: points on the chart, commits of every customer in the feed, and the audit.
+    // Within 20 s: points on the chart, commits of every customer in the feed, the audit, and
+    // a committed count in the contention table of the instance's own customers.
     try {
       await page.waitForFunction((names) => {
         const points = Number(document.body.dataset.points || 0);
         const canvas = document.querySelector('#chart canvas');
         const seen = new Set([...document.querySelectorAll('#feed-body .who')].map((e) => e.textContent));
-        return canvas && points > 1 && names.every((n) => seen.has(n))
+        const committed = [...document.querySelectorAll('#contention-body .outcomes span')]
+          .some((e) => /^committed [1-9]/.test(e.textContent));
+        return canvas && points > 1 && names.every((n) => seen.has(n)) && committed
           && document.getElementById('badge').textContent.startsWith('CONSERVED');
       }, { timeout: 20000, polling: 200 }, customers);
     }
     catch (error) {
       const seen = await page.evaluate(() => ({ points: document.body.dataset.points,
         feed: [...new Set([...document.querySelectorAll('#feed-body .who')].map((e) => e.textContent))],
+        contention: document.getElementById('contention-body').textContent,
         badge: document.getElementById('badge').textContent }));
       throw new Error('within 20 s the page did not show points, commits by ' + customers.join(', ')
-        + ' and CONSERVED; it showed ' + JSON.stringify(seen));
+        + ', a committed count in its contention table and CONSERVED; it showed ' + JSON.stringify(seen));
     }
     const shown = await page.evaluate(() => ({ points: Number(document.body.dataset.points),
       rows: document.querySelectorAll('#feed-body tr').length, badge: document.getElementById('badge').textContent }));

@@ -63,6 +63,11 @@ final class BankWatch implements SmartLifecycle, ConnectionStateListener, Watche
 		this.interval = interval;
 	}
 
+	/** The balance node it watches, {@code bank.deposit.path}. */
+	String path() {
+		return this.depositPath;
+	}
+
 	/** Whether this instance reaches ZooKeeper now. */
 	boolean connected() {
 		return this.client.getZookeeperClient().isConnected();

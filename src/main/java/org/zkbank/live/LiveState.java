@@ -10,12 +10,13 @@ import org.zkbank.account.AuditReport;
  * the whole state, so that a page that missed updates (a slow browser) loses nothing by
  * it.
  *
+ * @param path the balance node, {@code bank.deposit.path}
  * @param connected whether this instance reaches ZooKeeper now
  * @param connection the last connection state Curator reported
  * @param deposit what the audits of the deposit showed
  * @param contention this instance's customers' meters
  */
-record LiveState(boolean connected, String connection, Deposit deposit, List<Contention> contention) {
+record LiveState(String path, boolean connected, String connection, Deposit deposit, List<Contention> contention) {
 
 	/**
 	 * @param opening the balance the audit started from, {@code null} before the first

@@ -145,7 +145,7 @@ final class LiveStream implements SmartLifecycle {
 	}
 
 	private LiveState state() {
-		return new LiveState(this.watch.connected(), this.watch.connection(), this.ledger.snapshot(),
+		return new LiveState(this.watch.path(), this.watch.connected(), this.watch.connection(), this.ledger.snapshot(),
 				this.meters.snapshot());
 	}
 

@@ -9,8 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -47,8 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The live page of one instance against a real ZooKeeper, while a customer of another
  * session (Dave, as another process would) commits: what the event stream carries, how
- * often, and what it keeps when ZooKeeper goes away. The instance's own customer never
- * operates.
+ * often, and what it keeps when ZooKeeper goes away. The instance's own customer, Alice,
+ * operates only where a test says so.
  */
 class LivePageTests {
 
@@ -68,10 +70,16 @@ class LivePageTests {
 
 	@BeforeEach
 	void start() throws Exception {
-		this.app = new SpringApplicationBuilder(BankApplication.class, SmallSendBuffers.class).run(
-				"--spring.profiles.active=alice", "--server.port=0",
-				"--spring.cloud.zookeeper.connect-string=" + this.zk.server().connectString(),
-				"--bank.customers.pace.interval-min=1h", "--bank.customers.pace.interval-max=1h");
+		start("--bank.customers.pace.interval-min=1h", "--bank.customers.pace.interval-max=1h");
+	}
+
+	/** Alice's instance with the given settings, and Dave on a session of his own. */
+	private void start(String... settings) throws Exception {
+		List<String> args = new ArrayList<>(List.of("--spring.profiles.active=alice", "--server.port=0",
+				"--spring.cloud.zookeeper.connect-string=" + this.zk.server().connectString()));
+		args.addAll(List.of(settings));
+		this.app = new SpringApplicationBuilder(BankApplication.class, SmallSendBuffers.class)
+			.run(args.toArray(String[]::new));
 		this.dave = new DepositAccount(this.zk.connect(), this.app.getBean(DepositSettings.class), "Dave", this.stop);
 	}
 
@@ -109,6 +117,27 @@ class LivePageTests {
 		assertThat(JsonPath.<Integer>read(caught, "$.deposit.audit.unexplainedWrites")).isEqualTo(1);
 		assertThat(JsonPath.<List<String>>read(caught, "$.deposit.points[-1:].kind")).containsExactly("UNEXPLAINED");
 		assertThat(JsonPath.<String>read(caught, "$.deposit.commits[0].kind")).isEqualTo("UNEXPLAINED");
+	}
+
+	@Test
+	void showsTheConfiguredDepositAndTheContentionOfThisInstancesCustomer() throws Exception {
+		this.app.close();
+		start("--bank.deposit.path=/live_deposit", "--bank.customers.pace.interval-min=0s",
+				"--bank.customers.pace.interval-max=50ms", "--bank.customers.pace.think-min=0s",
+				"--bank.customers.pace.think-max=0s");
+		BlockingQueue<String> states = subscribe();
+
+		String seen = next(states,
+				(state) -> JsonPath
+					.<List<Integer>>read(state, "$.contention[?(@.customer == 'Alice')].outcomes.committed")
+					.stream()
+					.anyMatch((committed) -> committed > 0));
+		assertThat(JsonPath.<String>read(seen, "$.path")).isEqualTo("/live_deposit");
+		assertThat(JsonPath.<List<String>>read(seen, "$.contention[*].customer")).containsExactly("Alice");
+		assertThat(JsonPath.<Map<String, Integer>>read(seen, "$.contention[0].outcomes")).containsOnlyKeys("committed",
+				"rejected", "failed", "unknown");
+		assertThat(JsonPath.<Integer>read(seen, "$.contention[0].conflicts")).isNotNegative();
+		assertThat(JsonPath.<Integer>read(seen, "$.contention[0].retries")).isNotNegative();
 	}
 
 	@Test
@@ -197,7 +226,8 @@ class LivePageTests {
 		assertThat(page.statusCode()).isEqualTo(200);
 		assertThat(page.headers().firstValue("Content-Type"))
 			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/html"));
-		assertThat(page.body()).contains("webjars/uplot/dist/uPlot.iife.min.js", "live/events");
+		assertThat(page.body()).contains("webjars/uplot/dist/uPlot.iife.min.js", "live/events")
+			.doesNotContain("/bank_deposit"); // the path comes with the state
 		HttpResponse<String> library = get("/webjars/uplot/dist/uPlot.iife.min.js");
 		assertThat(library.statusCode()).isEqualTo(200);
 		assertThat(library.body()).contains("uPlot");
