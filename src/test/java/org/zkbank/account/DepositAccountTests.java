@@ -271,6 +271,28 @@ class DepositAccountTests {
 	}
 
 	@Test
+	void rejectsACommitWhoseAuditTotalWouldNeedA31stDigit() throws Exception {
+		String largest = "9".repeat(30);
+		zk.zkCli().create().forPath(this.properties.deposit().path(), bytes(largest));
+		DepositAccount alice = account("Alice");
+
+		// all out and all back in: the balance and both of Alice's totals still fit
+		CommitResult out = alice.commit(Operation.withdraw(new BigDecimal(largest)), alice.read());
+		CommitResult in = alice.commit(Operation.deposit(new BigDecimal(largest)), out.snapshot());
+		// the balance would fit, her withdrawn total (10^30) would not
+		CommitResult again = alice.commit(Operation.withdraw(BigDecimal.ONE), in.snapshot());
+
+		assertThat(out.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(in.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(again.single().outcome()).isEqualTo(Outcome.REJECTED);
+		assertThat(again.single().reason()).contains("more digits than the deposit stores");
+		assertThat(data(this.properties.deposit().path())).isEqualTo(largest);
+		AuditReport audit = audit();
+		assertThat(audit.customers().get("Alice").withdrawn()).isEqualByComparingTo(largest);
+		assertThat(audit.conserved()).isTrue();
+	}
+
+	@Test
 	void reportsCorruptAuditDataWithoutOverwritingIt() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
