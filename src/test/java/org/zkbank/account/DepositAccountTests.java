@@ -1,6 +1,7 @@
 package org.zkbank.account;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -271,6 +272,28 @@ class DepositAccountTests {
 	}
 
 	@Test
+	void rejectsACommitWhoseAuditTotalWouldNeedA31stDigit() throws Exception {
+		String largest = "9".repeat(30);
+		zk.zkCli().create().forPath(this.properties.deposit().path(), bytes(largest));
+		DepositAccount alice = account("Alice");
+
+		// all out and all back in: the balance and both of Alice's totals still fit
+		CommitResult out = alice.commit(Operation.withdraw(new BigDecimal(largest)), alice.read());
+		CommitResult in = alice.commit(Operation.deposit(new BigDecimal(largest)), out.snapshot());
+		// the balance would fit, her withdrawn total (10^30) would not
+		CommitResult again = alice.commit(Operation.withdraw(BigDecimal.ONE), in.snapshot());
+
+		assertThat(out.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(in.single().outcome()).isEqualTo(Outcome.COMMITTED);
+		assertThat(again.single().outcome()).isEqualTo(Outcome.REJECTED);
+		assertThat(again.single().reason()).contains("more digits than the deposit stores");
+		assertThat(data(this.properties.deposit().path())).isEqualTo(largest);
+		AuditReport audit = audit();
+		assertThat(audit.customers().get("Alice").withdrawn()).isEqualByComparingTo(largest);
+		assertThat(audit.conserved()).isTrue();
+	}
+
+	@Test
 	void reportsCorruptAuditDataWithoutOverwritingIt() throws Exception {
 		DepositAccount alice = account("Alice");
 		alice.commit(Operation.deposit(new BigDecimal("1.00")), alice.read());
@@ -280,6 +303,26 @@ class DepositAccountTests {
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT));
 		assertThat(data(path)).isEqualTo("{\"deposited\":\"-3\"}");
+	}
+
+	@Test
+	void aDefectInsideACommitEndsItFailedAndShowsAsInternalInsteadOfThrowing() throws Exception {
+		DepositAccount alice = account("Alice");
+		// a positive amount, as Operation asks; its scale is too far from the balance's
+		// for BigDecimal to add them, so planning the commit throws
+		Operation unaddable = Operation.deposit(new BigDecimal(BigInteger.ONE, Integer.MIN_VALUE));
+
+		CommitResult broken = alice.commit(unaddable, alice.read());
+
+		assertThat(broken.single().outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(broken.single().reason()).contains("ArithmeticException");
+		assertThat(alice.problem()).extracting(DepositException::problem).isEqualTo(DepositException.Problem.INTERNAL);
+		assertThat(data(this.properties.deposit().path())).isEqualTo("1000");
+		// the account goes on: its next commit is applied and clears the problem
+		assertThat(alice.commit(Operation.deposit(new BigDecimal("1.00")), null).single().outcome())
+			.isEqualTo(Outcome.COMMITTED);
+		assertThat(alice.problem()).isNull();
+		assertThat(audit().conserved()).isTrue();
 	}
 
 	@Test

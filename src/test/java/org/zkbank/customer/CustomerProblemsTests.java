@@ -81,6 +81,22 @@ class CustomerProblemsTests {
 	}
 
 	@Test
+	void aCorruptAuditEntryIsReportedCountedAndNeverOverwritten() throws Exception {
+		Customer alice = start();
+		await().until(() -> operations() > 0);
+		String entry = "/bank_deposit_audit/Alice";
+		String corrupt = "{\"deposited\":\"1E999999999\",\"withdrawn\":\"0\",\"operations\":1,\"commits\":1,"
+				+ "\"instances\":{},\"evictedThrough\":0,\"firstCommit\":1}";
+		this.zk.zkCli().setData().forPath(entry, bytes(corrupt));
+
+		await().until(() -> alice.problem() != null && alice.problem().problem() == Problem.CORRUPT_AUDIT);
+		Thread.sleep(200); // the customer keeps trying meanwhile
+		assertThat(data(entry)).isEqualTo(corrupt);
+		// what the alert DepositUnusable fires on
+		assertThat(this.registry.get("bank.problems").tag("problem", "corrupt_audit").counter().count()).isPositive();
+	}
+
+	@Test
 	void aDepositDeletedAfterTheAuditStartedIsReportedAndNotRecreated() throws Exception {
 		Customer alice = start();
 		await().until(() -> operations() > 0);
@@ -211,7 +227,11 @@ class CustomerProblemsTests {
 	}
 
 	private String data() throws Exception {
-		return new String(this.zk.zkCli().getData().forPath("/bank_deposit"), StandardCharsets.UTF_8);
+		return data("/bank_deposit");
+	}
+
+	private String data(String path) throws Exception {
+		return new String(this.zk.zkCli().getData().forPath(path), StandardCharsets.UTF_8);
 	}
 
 	private static byte[] bytes(String text) {

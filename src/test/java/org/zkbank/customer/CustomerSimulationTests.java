@@ -202,6 +202,14 @@ class CustomerSimulationTests {
 		assertThat(results).allSatisfy((own) -> assertThat(own).extracting((receipt) -> receipt.operation().outcome())
 			.doesNotContain(Outcome.FAILED));
 		assertThat(shares).allSatisfy((share) -> assertThat(share).isGreaterThan(total / customerCount / 5));
+
+		// turns are only advice: the log must still show each commit applied once
+		AuditReport report = new DepositAudit(this.zk.connect(), this.bank).report();
+		assertThat(report.conserved()).isTrue();
+		TransactionLogOracle.Verdict verdict = this.zk.oracle(this.bank)
+			.check(results.stream().flatMap(List::stream).map(Receipt::commit).toList(), report, 0);
+		assertThat((long) verdict.committedOperations()).isEqualTo(shares.stream().mapToLong(Long::longValue).sum());
+		System.out.println(verdict);
 	}
 
 	private static List<OperationResult> committed(CommitResult commit) {
