@@ -51,8 +51,9 @@ public final class Money {
 	 * more is rejected, so that the bank never writes what it would then refuse to read.
 	 */
 	static boolean isStorable(BigDecimal amount) {
+		// in long: precision minus a scale near Integer.MIN_VALUE overflows an int
 		return amount.signum() >= 0 && amount.scale() <= MAX_DIGITS
-				&& amount.precision() - amount.scale() <= MAX_DIGITS;
+				&& (long) amount.precision() - amount.scale() <= MAX_DIGITS;
 	}
 
 	static byte[] encode(BigDecimal amount) {

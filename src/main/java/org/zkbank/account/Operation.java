@@ -4,9 +4,9 @@ import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
- * One intended operation: deposit or withdraw an exact, positive amount. The same
- * operation is retried after a conflict until it commits, is rejected or fails; it is
- * never re-drawn.
+ * One intended operation: deposit or withdraw an exact, positive amount the bank can
+ * store (at most 30 digits before and after the point). The same operation is retried
+ * after a conflict until it commits, is rejected or fails; it is never re-drawn.
  */
 public record Operation(OperationType type, BigDecimal amount) {
 
@@ -14,6 +14,11 @@ public record Operation(OperationType type, BigDecimal amount) {
 		Objects.requireNonNull(type, "type");
 		if (amount == null || amount.signum() <= 0) {
 			throw new IllegalArgumentException("amount must be positive, was " + amount);
+		}
+		if (!Money.isStorable(amount)) {
+			// toString, not toPlainString: the plain form of such an amount can be huge
+			throw new IllegalArgumentException(
+					"amount must have at most 30 digits before and after the point, was " + amount);
 		}
 	}
 

@@ -1,7 +1,6 @@
 package org.zkbank.account;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -303,26 +302,6 @@ class DepositAccountTests {
 		assertThatExceptionOfType(DepositException.class).isThrownBy(alice::read)
 			.satisfies((ex) -> assertThat(ex.problem()).isEqualTo(DepositException.Problem.CORRUPT_AUDIT));
 		assertThat(data(path)).isEqualTo("{\"deposited\":\"-3\"}");
-	}
-
-	@Test
-	void aDefectInsideACommitEndsItFailedAndShowsAsInternalInsteadOfThrowing() throws Exception {
-		DepositAccount alice = account("Alice");
-		// a positive amount, as Operation asks; its scale is too far from the balance's
-		// for BigDecimal to add them, so planning the commit throws
-		Operation unaddable = Operation.deposit(new BigDecimal(BigInteger.ONE, Integer.MIN_VALUE));
-
-		CommitResult broken = alice.commit(unaddable, alice.read());
-
-		assertThat(broken.single().outcome()).isEqualTo(Outcome.FAILED);
-		assertThat(broken.single().reason()).contains("ArithmeticException");
-		assertThat(alice.problem()).extracting(DepositException::problem).isEqualTo(DepositException.Problem.INTERNAL);
-		assertThat(data(this.properties.deposit().path())).isEqualTo("1000");
-		// the account goes on: its next commit is applied and clears the problem
-		assertThat(alice.commit(Operation.deposit(new BigDecimal("1.00")), null).single().outcome())
-			.isEqualTo(Outcome.COMMITTED);
-		assertThat(alice.problem()).isNull();
-		assertThat(audit().conserved()).isTrue();
 	}
 
 	@Test

@@ -1,13 +1,16 @@
 package org.zkbank.account;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class MoneyTests {
 
@@ -36,6 +39,25 @@ class MoneyTests {
 		String[] parts = pair.split(":");
 
 		assertThat(Money.format(new BigDecimal(parts[0]))).isEqualTo(parts[1]);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "1E+31", "1E+2147483647", "1E-31", "-1" })
+	void storesNoAmountOfMoreThanThirtyDigitsOnEitherSideOrBelowZero(String amount) {
+		assertThat(Money.isStorable(new BigDecimal(amount))).isFalse();
+	}
+
+	@Test
+	void storesNoAmountWhoseDigitsOverflowAnInt() {
+		assertThat(Money.isStorable(new BigDecimal(BigInteger.ONE, Integer.MIN_VALUE))).isFalse();
+	}
+
+	@Test
+	void anOperationOfAnAmountTheBankCannotStoreIsRefusedWhenMade() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Operation.deposit(new BigDecimal(BigInteger.ONE, Integer.MIN_VALUE)))
+			.withMessageContaining("at most 30 digits");
+		assertThatIllegalArgumentException().isThrownBy(() -> Operation.withdraw(new BigDecimal("1E-31")));
 	}
 
 }
