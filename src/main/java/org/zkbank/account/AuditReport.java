@@ -4,8 +4,8 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import tools.jackson.databind.annotation.JsonSerialize;
 
 /**
  * The audit of the deposit from one consistent snapshot. Conserved means: the balance
@@ -27,10 +27,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonPropertyOrder({ "balance", "version", "openingBalance", "openingVersion", "expectedBalance", "discrepancy",
 		"unexplainedWrites", "conserved", "customers" })
-public record AuditReport(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal balance, int version,
-		@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal openingBalance, int openingVersion,
-		@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal expectedBalance,
-		@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal discrepancy, long unexplainedWrites, boolean conserved,
+public record AuditReport(@JsonSerialize(using = PlainAmount.class) BigDecimal balance, int version,
+		@JsonSerialize(using = PlainAmount.class) BigDecimal openingBalance, int openingVersion,
+		@JsonSerialize(using = PlainAmount.class) BigDecimal expectedBalance,
+		@JsonSerialize(using = PlainAmount.class) BigDecimal discrepancy, long unexplainedWrites, boolean conserved,
 		Map<String, CustomerAudit> customers) {
 
 	/**
@@ -38,8 +38,8 @@ public record AuditReport(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecima
 	 * balance.
 	 */
 	@JsonPropertyOrder({ "deposited", "withdrawn", "operations", "commits" })
-	public record CustomerAudit(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal deposited,
-			@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal withdrawn, long operations, long commits) {
+	public record CustomerAudit(@JsonSerialize(using = PlainAmount.class) BigDecimal deposited,
+			@JsonSerialize(using = PlainAmount.class) BigDecimal withdrawn, long operations, long commits) {
 	}
 
 	static AuditReport of(BigDecimal balance, int version, AuditOpening opening, Map<String, CustomerTotals> totals) {
