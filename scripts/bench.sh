@@ -7,7 +7,7 @@
 #                              an ensemble of three on loopback (fsync on), median of 3 runs of 5 s
 #                              per row; replaces the generated sections of BENCHMARKS.md, between
 #                              their <!-- generated: NAME --> markers, and leaves the hand-written
-#                              text around them (about 30 minutes)
+#                              text around them (about 35 minutes)
 #   scripts/bench.sh --quick   in-process server only, one run of 1 s per row, one start of each
 #                              application for the footprint: a smoke run
 #   scripts/bench.sh --live    only the cost of the live page (in-process server, about 4 minutes):
