@@ -10,13 +10,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperTestClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,35 +28,22 @@ import static org.awaitility.Awaitility.await;
  */
 class AdversarialReviewTurnsTests {
 
-	private static final AtomicInteger deposits = new AtomicInteger();
+	@RegisterExtension
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
+	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
-	private TestingServer server;
-
-	private DepositSettings bank;
+	private final String line = this.bank.deposit().turnsPath();
 
 	private CuratorFramework zkCli;
 
-	private String line;
-
 	@BeforeEach
-	void setUp() throws Exception {
-		this.server = new TestingServer(true);
-		this.bank = ZooKeeperTestClients.properties("/adv_turns_" + deposits.incrementAndGet());
-		this.zkCli = this.clients.connect(this.server.getConnectString());
-		this.line = this.bank.deposit().turnsPath();
-	}
-
-	@AfterEach
-	void tearDown() throws Exception {
-		this.clients.close();
-		this.server.close();
+	void setUp() {
+		this.zkCli = this.zk.zkCli();
 	}
 
 	private TurnQueue queue(String instance, StopSignal stop) throws Exception {
-		return new TurnQueue(new DepositNodes(this.clients.connect(this.server.getConnectString()), this.bank),
-				instance, stop);
+		return new TurnQueue(new DepositNodes(this.zk.connect(), this.bank), instance, stop);
 	}
 
 	/** A foreign, persistent place at the front that nobody will ever hand over. */
@@ -203,7 +190,7 @@ class AdversarialReviewTurnsTests {
 	@Test
 	void aSessionExpiredWhileWaitingEndsOrRenewsTheWait() throws Exception {
 		foreignFront(true);
-		CuratorFramework session = this.clients.connect(this.server.getConnectString());
+		CuratorFramework session = this.zk.connect();
 		TurnQueue me = new TurnQueue(new DepositNodes(session, this.bank), "me", new StopSignal());
 		me.join();
 		long began = System.nanoTime();

@@ -7,15 +7,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.zkbank.support.RealZooKeeper;
 import org.zkbank.support.ZooKeeperProxy;
 import org.zkbank.support.ZooKeeperTestClients;
 
@@ -31,41 +30,23 @@ import static org.awaitility.Awaitility.await;
  */
 class TurnQueueTests {
 
-	private static final AtomicInteger deposits = new AtomicInteger();
+	@RegisterExtension
+	final RealZooKeeper zk = RealZooKeeper.perTest();
 
-	private final ZooKeeperTestClients clients = new ZooKeeperTestClients();
-
-	private final List<AutoCloseable> closing = new ArrayList<>();
+	private final DepositSettings bank = ZooKeeperTestClients.properties("/bank_deposit");
 
 	private final AtomicBoolean streaming = new AtomicBoolean(true);
 
-	private TestingServer server;
-
-	private DepositSettings bank;
-
-	private CuratorFramework zkCli;
-
-	@BeforeEach
-	void setUp() throws Exception {
-		this.server = new TestingServer(true);
-		this.bank = ZooKeeperTestClients.properties("/turns_" + deposits.incrementAndGet());
-		this.zkCli = this.clients.connect(this.server.getConnectString());
-	}
-
+	/** Before the extension closes the sessions: a holder still streaming stops. */
 	@AfterEach
-	void tearDown() throws Exception {
+	void stopStreaming() {
 		this.streaming.set(false);
-		this.clients.close();
-		for (AutoCloseable closeable : this.closing) {
-			closeable.close();
-		}
-		this.server.close();
 	}
 
 	@Test
 	void aCustomerAloneNeverWaitsAndSendsNothingButItsCommits() throws Exception {
-		ZooKeeperProxy proxy = proxy();
-		DepositAccount alice = account("Alice", this.clients.connect(proxy.connectString()));
+		ZooKeeperProxy proxy = this.zk.proxy();
+		DepositAccount alice = account("Alice", this.zk.connectBehindProxy());
 		Snapshot last = alice.read();
 		int before = proxy.requests();
 		int commits = 5 * TurnTaking.TURN;
@@ -87,17 +68,17 @@ class TurnQueueTests {
 		// once, near the end of its first turn, it looked for a line: there is none, and
 		// a watch on its creation would tell it of the first waiter
 		assertThat(proxy.requests() - before).isEqualTo(commits + 2);
-		assertThat(this.zkCli.checkExists().forPath(this.bank.deposit().turnsPath())).isNull();
+		assertThat(this.zk.zkCli().checkExists().forPath(this.bank.deposit().turnsPath())).isNull();
 	}
 
 	@Test
 	void theTurnGoesToTheLongestWaiterFirstComeFirstServed() throws Exception {
-		DepositAccount holder = account("Holder", this.clients.connect(this.server.getConnectString()));
+		DepositAccount holder = account("Holder", this.zk.connect());
 		List<DepositAccount> waiters = new ArrayList<>();
 		List<CuratorFramework> sessions = new ArrayList<>();
 		List<Snapshot> stale = new ArrayList<>();
 		for (String name : List.of("First", "Second", "Third")) {
-			CuratorFramework session = this.clients.connect(this.server.getConnectString());
+			CuratorFramework session = this.zk.connect();
 			DepositAccount waiter = account(name, session);
 			sessions.add(session);
 			waiters.add(waiter);
@@ -142,14 +123,13 @@ class TurnQueueTests {
 	@Test
 	void aFirstInLineCutOffWhileItWaitsHoldsUpTheOthersForLeasesNotItsSessionTimeout() throws Exception {
 		int sessionTimeoutMs = 20_000;
-		ZooKeeperProxy link = proxy();
-		ZooKeeperTestClients longSessions = new ZooKeeperTestClients(sessionTimeoutMs);
-		this.closing.add(longSessions);
+		ZooKeeperProxy link = this.zk.proxy();
+		ZooKeeperTestClients longSessions = this.zk.closeAfterTest(new ZooKeeperTestClients(sessionTimeoutMs));
 		StopSignal victimStop = new StopSignal();
 		CuratorFramework victimSession = longSessions.connect(link.connectString());
 		DepositAccount victim = new DepositAccount(victimSession, this.bank, "Victim", victimStop);
-		DepositAccount holder = account("Holder", this.clients.connect(this.server.getConnectString()));
-		DepositAccount other = account("Other", this.clients.connect(this.server.getConnectString()));
+		DepositAccount holder = account("Holder", this.zk.connect());
+		DepositAccount other = account("Other", this.zk.connect());
 		Snapshot victimBasis = victim.read();
 		Snapshot otherBasis = other.read();
 		holder.commit(Operation.deposit(BigDecimal.ONE), holder.read());
@@ -173,7 +153,7 @@ class TurnQueueTests {
 		assertThat(Duration.ofNanos(waited)).isLessThan(Duration.ofMillis(sessionTimeoutMs / 4));
 		victimStop.stop();
 		assertThat(victims.get(30, TimeUnit.SECONDS).single().outcome()).isEqualTo(Outcome.FAILED);
-		assertThat(new DepositAudit(this.zkCli, this.bank).report().conserved()).isTrue();
+		assertThat(new DepositAudit(this.zk.zkCli(), this.bank).report().conserved()).isTrue();
 		System.out.printf(
 				"turns: with the first in line cut off (session timeout %d ms), the next committed after " + "%d ms%n",
 				sessionTimeoutMs, TimeUnit.NANOSECONDS.toMillis(waited));
@@ -200,11 +180,11 @@ class TurnQueueTests {
 	/** Whether the given session has a place in line. */
 	private boolean placeOf(long session) throws Exception {
 		String path = this.bank.deposit().turnsPath();
-		if (this.zkCli.checkExists().forPath(path) == null) {
+		if (this.zk.zkCli().checkExists().forPath(path) == null) {
 			return false;
 		}
-		for (String place : this.zkCli.getChildren().forPath(path)) {
-			Stat stat = this.zkCli.checkExists().forPath(path + "/" + place);
+		for (String place : this.zk.zkCli().getChildren().forPath(path)) {
+			Stat stat = this.zk.zkCli().checkExists().forPath(path + "/" + place);
 			if (stat != null && stat.getEphemeralOwner() == session) {
 				return true;
 			}
@@ -214,12 +194,6 @@ class TurnQueueTests {
 
 	private DepositAccount account(String name, CuratorFramework client) {
 		return new DepositAccount(client, this.bank, name, new StopSignal());
-	}
-
-	private ZooKeeperProxy proxy() throws Exception {
-		ZooKeeperProxy proxy = new ZooKeeperProxy(this.server.getPort());
-		this.closing.add(proxy);
-		return proxy;
 	}
 
 }

@@ -70,12 +70,7 @@ class AdversarialReviewRound4GroupTests {
 				catch (InterruptedException ex) {
 					return;
 				}
-				if (mine.nextBoolean()) {
-					this.zk.proxy().loseNextCommitReply(false);
-				}
-				else {
-					this.zk.proxy().loseNextCommit(false);
-				}
+				this.zk.proxy().loseNextCommitOrItsReply(mine);
 			}
 		});
 		List<CompletableFuture<Void>> devices = new ArrayList<>();

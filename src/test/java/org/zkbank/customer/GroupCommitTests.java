@@ -99,12 +99,7 @@ class GroupCommitTests {
 					catch (InterruptedException ex) {
 						return;
 					}
-					if (random.nextBoolean()) {
-						this.zk.proxy().loseNextCommitReply(false);
-					}
-					else {
-						this.zk.proxy().loseNextCommit(false);
-					}
+					this.zk.proxy().loseNextCommitOrItsReply(random);
 				}
 			});
 			aliceThread.start();
@@ -211,12 +206,7 @@ class GroupCommitTests {
 			told.add(commit);
 			// one commit in three or so meets a fault
 			if (told.size() % 3 == 0) {
-				if (faults.nextBoolean()) {
-					this.zk.proxy().loseNextCommitReply(false);
-				}
-				else {
-					this.zk.proxy().loseNextCommit(false);
-				}
+				this.zk.proxy().loseNextCommitOrItsReply(faults);
 			}
 		});
 		List<Receipt> receipts = Collections.synchronizedList(new ArrayList<>());

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,6 +89,14 @@ public final class ZooKeeperProxy implements AutoCloseable {
 	 */
 	public void loseNextCommitReply(boolean thenRefuse) {
 		arm(Fault.DROP_NEXT_REPLY, thenRefuse);
+	}
+
+	/**
+	 * The next commit, or its reply, chosen by the given random, is lost; the connection
+	 * is cut, not refused after.
+	 */
+	public void loseNextCommitOrItsReply(Random random) {
+		arm(random.nextBoolean() ? Fault.DROP_NEXT_REPLY : Fault.DROP_NEXT_REQUEST, false);
 	}
 
 	/**
