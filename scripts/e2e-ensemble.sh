@@ -43,13 +43,15 @@ start_server() {
     --server-id "$1" "${ensemble_config[@]}" || fail "could not start server $1"
 }
 stop_server() { local pid; pid=$(<"$work/zk$1/zookeeper.pid"); kill "$pid"; wait "$pid" 2>/dev/null || true; }
+mode() { echo srvr | nc -w 2 127.0.0.1 "${ensemble_client_port[$1]}" 2>/dev/null | sed -n 's/^Mode: //p'; }
 leader() {
   local id
   for id in 1 2 3; do
-    [[ $(echo srvr | nc -w 2 127.0.0.1 "${ensemble_client_port[$id]}" 2>/dev/null) == *"Mode: leader"* ]] && { echo "$id"; return; }
+    [ "$(mode "$id")" = leader ] && { echo "$id"; return; }
   done
   return 1
 }
+modes() { local id; for id in 1 2 3; do printf 'server %s %s; ' "$id" "$(mode "$id")"; done; }
 
 step "ZooKeeper $zookeeper_version ensemble on $connect"
 for id in 1 2 3; do start_server "$id"; done
@@ -104,7 +106,10 @@ sleep 20
 step "  six targets up, no alert firing after 20 s of traffic"
 
 # ---------------------------------------------------------------------------------------------
-down=$(leader) || fail "no leader in the ensemble"
+# a busy server may answer srvr late (nc waits 2 s): ask again for up to 30 s
+down=""
+for _ in $(seq 30); do down=$(leader) && break; sleep 1; done
+[ -n "$down" ] || fail "no leader in the ensemble within 30 s: $(modes)"
 committed_before=$(value 'sum(bank_operations_total{outcome="committed"})')
 step "one server down: stopping the leader, server $down"
 stop_server "$down"
